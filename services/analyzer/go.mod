@@ -1,0 +1,3 @@
+module github.com/bluestream/bluestream/services/analyzer
+
+go 1.26.0
