@@ -1,0 +1,48 @@
+package advert
+
+import "time"
+
+// Payload limits: legacy PDUs carry at most 31 bytes of AdvData (Core Spec Vol 6
+// Part B 2.3.1); this system accepts extended advertising data up to 255 bytes.
+const (
+	MaxLegacyPayload   = 31
+	MaxExtendedPayload = 255
+)
+
+// RSSIUnavailable is the value HCI uses when the controller has no RSSI (127).
+const RSSIUnavailable int8 = 127
+
+// Advertisement is one received advertisement, undecoded.
+type Advertisement struct {
+	GatewayID   string
+	ReceivedAt  time.Time
+	Address     Address
+	AddressType AddressType
+	// RSSI in dBm; RSSIUnavailable when the receiver did not measure it.
+	RSSI int8
+	// TxPower in dBm, valid only when TxPowerKnown.
+	TxPower      int8
+	TxPowerKnown bool
+	PHY          PHY
+	// Channel is the advertising channel index (37, 38, 39, or 0-36 for
+	// secondary channels), valid only when ChannelKnown.
+	Channel      uint8
+	ChannelKnown bool
+	EventType    EventType
+	// ExtendedProperties is set for extended reports (legacy ones keep zero).
+	ExtendedProperties ExtendedProperties
+	// Payload is the AdvData: the AD structures exactly as sent.
+	Payload []byte
+	// ScanResponse is the ScanRspData; a SCAN_RSP received on its own carries its
+	// data here and an empty Payload.
+	ScanResponse []byte
+	Source       SourceKind
+}
+
+// MaxPayload returns the largest Payload or ScanResponse the event type allows.
+func (a Advertisement) MaxPayload() int {
+	if a.EventType.Legacy() {
+		return MaxLegacyPayload
+	}
+	return MaxExtendedPayload
+}
