@@ -1,0 +1,112 @@
+package privacy
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base32"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Period cuts time into key periods of equal length counted from Origin. Pseudonyms
+// are stable inside a period and unlinkable across periods, which bounds how long one
+// pseudonym can follow a person.
+type Period struct {
+	Length time.Duration
+	Origin time.Time // the Unix epoch when zero
+}
+
+// Index returns the number of the period holding t.
+func (p Period) Index(t time.Time) (int64, error) {
+	if p.Length <= 0 {
+		return 0, fmt.Errorf("key period length %v: want a positive duration", p.Length)
+	}
+	origin := p.Origin
+	if origin.IsZero() {
+		origin = time.Unix(0, 0)
+	}
+	d := t.Sub(origin)
+	idx := int64(d / p.Length)
+	if d < 0 && d%p.Length != 0 {
+		idx-- // floor, so the period before the origin is −1, not 0
+	}
+	return idx, nil
+}
+
+// Pseudonym is a keyed, non-reversible stand-in for an identifier.
+type Pseudonym struct {
+	Value  string // "ps1_" and 26 base32 characters (128 bits)
+	Period int64
+}
+
+// pseudonymEncoding keeps pseudonyms short, case-insensitive and URL-safe.
+var pseudonymEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// Pseudonymizer turns identifiers into pseudonyms with keys from a Keystore.
+type Pseudonymizer struct {
+	keys   Keystore
+	period Period
+}
+
+// NewPseudonymizer returns a pseudonymizer; it fails if the period is unusable.
+func NewPseudonymizer(keys Keystore, period Period) (*Pseudonymizer, error) {
+	if keys == nil {
+		return nil, fmt.Errorf("creating pseudonymizer: keystore is nil")
+	}
+	if _, err := period.Index(time.Unix(0, 0)); err != nil {
+		return nil, fmt.Errorf("creating pseudonymizer: %w", err)
+	}
+	return &Pseudonymizer{keys: keys, period: period}, nil
+}
+
+// Subject pseudonymises ref (a device id, owner reference…) belonging to a known data
+// subject. The subject's own key goes in first: HMAC(periodKey, HMAC(subjectKey, ref)).
+// Destroying the subject key makes every past pseudonym of that subject unlinkable to
+// the identifier, while other subjects' pseudonyms stay as they were.
+func (p *Pseudonymizer) Subject(ctx context.Context, tenant, subject, ref string, at time.Time) (Pseudonym, error) {
+	sk, err := p.keys.SubjectKey(ctx, tenant, subject)
+	if err != nil {
+		return Pseudonym{}, fmt.Errorf("pseudonymising subject: %w", err)
+	}
+	inner := mac(sk, "subject", ref)
+	return p.outer(ctx, tenant, "subject", string(inner), at)
+}
+
+// Anonymous pseudonymises an identifier with no known subject behind it, such as the
+// address of an unregistered phone. Only the period key protects it: there is nobody
+// to ask for erasure, and the pseudonym changes with every period anyway.
+func (p *Pseudonymizer) Anonymous(ctx context.Context, tenant, ref string, at time.Time) (Pseudonym, error) {
+	return p.outer(ctx, tenant, "anonymous", ref, at)
+}
+
+func (p *Pseudonymizer) outer(ctx context.Context, tenant, domain, value string, at time.Time) (Pseudonym, error) {
+	idx, err := p.period.Index(at)
+	if err != nil {
+		return Pseudonym{}, fmt.Errorf("pseudonymising: %w", err)
+	}
+	pk, err := p.keys.PeriodKey(ctx, tenant, idx)
+	if err != nil {
+		return Pseudonym{}, fmt.Errorf("pseudonymising: %w", err)
+	}
+	sum := mac(pk, domain, value)
+	return Pseudonym{Value: "ps1_" + pseudonymEncoding.EncodeToString(sum[:16]), Period: idx}, nil
+}
+
+// mac computes HMAC-SHA256 over a domain label and the value, length-prefixed so that
+// no (domain, value) pair can collide with another.
+func mac(k Key, domain, value string) []byte {
+	h := hmac.New(sha256.New, k[:])
+	buf := make([]byte, 0, 64+len(domain)+len(value))
+	buf = append(buf, "bluestream/v1/"...)
+	buf = strconv.AppendInt(buf, int64(len(domain)), 10)
+	buf = append(buf, ':')
+	buf = append(buf, domain...)
+	buf = append(buf, '/')
+	buf = strconv.AppendInt(buf, int64(len(value)), 10)
+	buf = append(buf, ':')
+	buf = append(buf, value...)
+	h.Write(buf)
+	return h.Sum(nil)
+}
