@@ -1,0 +1,89 @@
+package projection
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
+	"github.com/bluestream/bluestream/services/analyzer/internal/stats"
+)
+
+// ewmaAlpha smooths the rolling mean shown with each measurement; 0.1 gives
+// roughly the last twenty readings most of the weight.
+const ewmaAlpha = 0.1
+
+// device is the stored state of one device. Field names are short because
+// this is the unit persisted per device, and 100,000 of them are normal.
+type device struct {
+	ID           string            `json:"id"`
+	Category     enriched.Category `json:"cat"`
+	Restricted   bool              `json:"r,omitempty"`
+	FirstSeen    time.Time         `json:"first"`
+	LastSeen     time.Time         `json:"last"`
+	GatewayID    string            `json:"gw"`
+	Zone         string            `json:"zone,omitempty"`
+	Position     enriched.Position `json:"pos"`
+	RSSI         int32             `json:"rssi"`
+	Battery      enriched.Battery  `json:"bat"`
+	Measurements []measurement     `json:"ms,omitempty"` // sorted by Quantity
+	Interval     interval          `json:"iv"`
+	Presence     presence          `json:"pr"`
+}
+
+// measurement is the latest value of one quantity with its statistics.
+type measurement struct {
+	Quantity string        `json:"q"`
+	Unit     string        `json:"u,omitempty"`
+	Value    float64       `json:"v"`
+	At       time.Time     `json:"at"`
+	Summary  stats.Summary `json:"s"`
+	Rolling  stats.EWMA    `json:"e"`
+}
+
+// presence is the device's current session. Zone is where the device is
+// counted now; device.Zone keeps the last known zone after it leaves.
+type presence struct {
+	Present      bool      `json:"p,omitempty"`
+	SessionStart time.Time `json:"ss"`
+	Zone         string    `json:"z,omitempty"`
+	ZoneEntered  time.Time `json:"ze"`
+}
+
+// record updates the latest values from r. Late readings (older than what
+// is stored) still feed statistics but do not overwrite newer values.
+func (d *device) record(r enriched.Reading, t time.Time) {
+	late := t.Before(d.LastSeen)
+	if !late {
+		d.LastSeen = t
+		d.GatewayID = r.GatewayID
+		d.RSSI = r.RSSI
+		if r.Position.Known {
+			d.Position = r.Position
+		}
+		if r.Battery.Known {
+			d.Battery = r.Battery
+		}
+		if r.AdvInterval > 0 {
+			d.Interval.Announced = r.AdvInterval
+		}
+	}
+	for _, m := range r.Measurements {
+		d.recordMeasurement(m, t)
+	}
+}
+
+func (d *device) recordMeasurement(in enriched.Measurement, t time.Time) {
+	i, found := slices.BinarySearchFunc(d.Measurements, in.Quantity, func(m measurement, q string) int {
+		return strings.Compare(m.Quantity, q)
+	})
+	if !found {
+		d.Measurements = slices.Insert(d.Measurements, i, measurement{Quantity: in.Quantity})
+	}
+	m := &d.Measurements[i]
+	m.Summary.Add(in.Value)
+	m.Rolling.Update(in.Value, ewmaAlpha)
+	if !t.Before(m.At) {
+		m.Value, m.Unit, m.At = in.Value, in.Unit, t
+	}
+}

@@ -1,0 +1,198 @@
+package projection
+
+import (
+	"time"
+
+	"github.com/bluestream/bluestream/services/analyzer/internal/deadline"
+	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
+)
+
+// Projection is the live view of devices and zones. It is not safe for
+// concurrent use: the engine serialises writers and readers.
+type Projection struct {
+	cfg       Config
+	devices   map[string]*device
+	zones     map[string]*zone
+	deadlines deadline.Queue
+	watermark time.Time // newest event or tick time seen
+
+	dirtyDevices map[string]struct{}
+	dirtyZones   map[string]struct{}
+	dirtyMeta    bool
+}
+
+// New returns an empty projection.
+func New(cfg Config) (*Projection, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Projection{
+		cfg:          cfg,
+		devices:      make(map[string]*device),
+		zones:        make(map[string]*zone),
+		dirtyDevices: make(map[string]struct{}),
+		dirtyZones:   make(map[string]struct{}),
+	}, nil
+}
+
+// Watermark is the newest event time the projection has seen.
+func (p *Projection) Watermark() time.Time { return p.watermark }
+
+// Apply folds a validated reading in and returns the presence changes it
+// caused. A device silent for longer than its timeout disappears (at its
+// last sighting) before reappearing, even when no Tick came in between, so
+// the outcome does not depend on how ticks and readings interleave.
+func (p *Projection) Apply(r enriched.Reading) []Event {
+	t := r.EventTime.UTC()
+	p.advance(t)
+	d, seen := p.devices[r.DeviceID]
+	if !seen {
+		d = &device{ID: r.DeviceID, FirstSeen: t}
+		p.devices[r.DeviceID] = d
+	}
+	p.markDevice(d.ID)
+	var events []Event
+	if d.Presence.Present && t.Sub(d.LastSeen) > d.Interval.timeout(p.cfg) {
+		events = p.disappear(d, events)
+	}
+	if seen && t.After(d.LastSeen) {
+		d.Interval.observeGap(t.Sub(d.LastSeen))
+	}
+	late := seen && t.Before(d.LastSeen)
+	d.record(r, t)
+	if late {
+		return events // an old reading says nothing about where the device is now
+	}
+	p.reclassify(d, r)
+	events = p.place(d, r.Zone.Key(), t, events)
+	p.deadlines.Set(d.ID, d.LastSeen.Add(d.Interval.timeout(p.cfg)))
+	return events
+}
+
+// Tick advances event time to now when no reading does (an idle stream)
+// and returns the disappearances whose timeouts passed.
+func (p *Projection) Tick(now time.Time) []Event {
+	p.advance(now.UTC())
+	var events []Event
+	for _, due := range p.deadlines.Due(p.watermark) {
+		if d := p.devices[due.Key]; d != nil && d.Presence.Present {
+			p.markDevice(d.ID)
+			events = p.disappear(d, events)
+		}
+	}
+	return events
+}
+
+// Erase forgets a device entirely. Zone counters drop it without recording
+// an exit; past aggregate tallies, which name nobody, stay. It reports
+// whether the device was known.
+func (p *Projection) Erase(deviceID string) bool {
+	d := p.devices[deviceID]
+	if d == nil {
+		return false
+	}
+	if d.Presence.Zone != "" {
+		p.zone(d.Presence.Zone).forget(d.Restricted)
+	}
+	delete(p.devices, deviceID)
+	p.deadlines.Remove(deviceID)
+	p.markDevice(deviceID)
+	return true
+}
+
+// ExpectedInterval is the device's estimated gap between reports, for rules
+// such as "silent for longer than expected". ok is false until known.
+func (p *Projection) ExpectedInterval(deviceID string) (time.Duration, bool) {
+	d := p.devices[deviceID]
+	if d == nil {
+		return 0, false
+	}
+	return d.Interval.estimate()
+}
+
+func (p *Projection) advance(t time.Time) {
+	if t.After(p.watermark) {
+		p.watermark = t
+		p.dirtyMeta = true
+	}
+}
+
+// reclassify follows a change of category or agreement: the zone counters
+// must move the device between the open and restricted tallies.
+func (p *Projection) reclassify(d *device, r enriched.Reading) {
+	restricted := r.Restricted()
+	d.Category = r.Category
+	if restricted == d.Restricted {
+		return
+	}
+	if d.Presence.Zone != "" {
+		z := p.zone(d.Presence.Zone)
+		z.adjust(d.Restricted, -1)
+		z.adjust(restricted, +1)
+	}
+	d.Restricted = restricted
+}
+
+// place starts a session or moves the device to zoneKey. An empty zoneKey
+// (gateway not placed) keeps the device where it was.
+func (p *Projection) place(d *device, zoneKey string, t time.Time, events []Event) []Event {
+	if !d.Presence.Present {
+		d.Presence = presence{Present: true, SessionStart: t}
+		events = append(events, Event{Kind: Appeared, DeviceID: d.ID, At: t, Zone: zoneKey, Restricted: d.Restricted})
+		return p.enter(d, zoneKey, t, events)
+	}
+	from := d.Presence.Zone
+	if zoneKey == "" || zoneKey == from {
+		return events
+	}
+	dwell := t.Sub(d.Presence.ZoneEntered)
+	events = p.leave(d, t, events)
+	events = append(events, Event{Kind: MovedZone, DeviceID: d.ID, At: t, Zone: zoneKey, FromZone: from, Dwell: dwell, Restricted: d.Restricted})
+	return p.enter(d, zoneKey, t, events)
+}
+
+func (p *Projection) enter(d *device, zoneKey string, t time.Time, events []Event) []Event {
+	if zoneKey == "" {
+		return events
+	}
+	d.Zone, d.Presence.Zone, d.Presence.ZoneEntered = zoneKey, zoneKey, t
+	p.zone(zoneKey).enter(t, d.Restricted, p.cfg)
+	return append(events, Event{Kind: ZoneEntered, DeviceID: d.ID, At: t, Zone: zoneKey, Restricted: d.Restricted})
+}
+
+func (p *Projection) leave(d *device, t time.Time, events []Event) []Event {
+	zoneKey := d.Presence.Zone
+	if zoneKey == "" {
+		return events
+	}
+	dwell := t.Sub(d.Presence.ZoneEntered)
+	p.zone(zoneKey).leave(t, d.Restricted, dwell, p.cfg)
+	events = append(events, Event{Kind: ZoneLeft, DeviceID: d.ID, At: t, Zone: zoneKey, Dwell: dwell, Restricted: d.Restricted})
+	d.Presence.Zone, d.Presence.ZoneEntered = "", time.Time{}
+	return events
+}
+
+// disappear ends the session at the last sighting: that is when the device
+// was last known to be there, whenever the timeout is noticed.
+func (p *Projection) disappear(d *device, events []Event) []Event {
+	t := d.LastSeen
+	events = p.leave(d, t, events)
+	events = append(events, Event{Kind: Disappeared, DeviceID: d.ID, At: t, Zone: d.Zone, Dwell: t.Sub(d.Presence.SessionStart), Restricted: d.Restricted})
+	d.Presence = presence{}
+	p.deadlines.Remove(d.ID)
+	return events
+}
+
+// zone returns the zone for key, creating it; callers pass non-empty keys.
+func (p *Projection) zone(key string) *zone {
+	z := p.zones[key]
+	if z == nil {
+		z = &zone{Key: key}
+		p.zones[key] = z
+	}
+	p.dirtyZones[key] = struct{}{}
+	return z
+}
+
+func (p *Projection) markDevice(id string) { p.dirtyDevices[id] = struct{}{} }
