@@ -2,10 +2,13 @@ module github.com/bluestream/bluestream/services/ble-ingest
 
 go 1.26.0
 
-require github.com/bluestream/bluestream/platform v0.0.0
+require (
+	github.com/bluestream/bluestream/gen v0.0.0
+	github.com/bluestream/bluestream/platform v0.0.0
+	github.com/gopacket/gopacket v1.7.7
+)
 
 require (
-	github.com/gopacket/gopacket v1.7.7
 	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 )
