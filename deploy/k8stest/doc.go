@@ -1,0 +1,5 @@
+// Package k8stest renders the kustomize overlays in deploy/k8s and checks the
+// rules every bluestream deployment must keep: probes, limits, a
+// PodDisruptionBudget, a NetworkPolicy and an analysed canary Rollout per
+// service, and nothing that names a region outside Germany.
+package k8stest
