@@ -1,0 +1,64 @@
+package registry
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+func (c RequestErasure) decide(s *state, now time.Time) ([]Event, error) {
+	switch {
+	case c.DeviceID != "" && c.OwnerRef != "":
+		return nil, invalid("device_id", "set either device_id or owner_ref, not both")
+	case c.DeviceID != "":
+		return c.eraseDevice(s, now)
+	case c.OwnerRef != "":
+		return c.eraseOwner(s, now)
+	default:
+		return nil, invalid("device_id", "set device_id or owner_ref")
+	}
+}
+
+func (c RequestErasure) eraseDevice(s *state, now time.Time) ([]Event, error) {
+	d, ok := s.devices[c.DeviceID]
+	if !ok {
+		return nil, fmt.Errorf("device %q: %w", c.DeviceID, ErrNotFound)
+	}
+	if c.Tenant != "" && c.Tenant != d.Tenant {
+		return nil, fmt.Errorf("device %q in tenant %q: %w", c.DeviceID, c.Tenant, ErrNotFound)
+	}
+	if err := s.checkVersion(kindDevice, c.DeviceID, c.ExpectedVersion); err != nil {
+		return nil, err
+	}
+	return []Event{erasedEvent(d, now)}, nil
+}
+
+// eraseOwner erases every device of one person; each device is its own aggregate, so
+// each gets its own event at its current version. Erasing a subject with nothing left
+// is not an error: the request is satisfied and a retry must not fail.
+func (c RequestErasure) eraseOwner(s *state, now time.Time) ([]Event, error) {
+	if err := validateID("tenant", c.Tenant); err != nil {
+		return nil, err
+	}
+	var owned []Device
+	for _, d := range s.devices {
+		if d.Tenant == c.Tenant && d.OwnerRef == c.OwnerRef {
+			owned = append(owned, d)
+		}
+	}
+	slices.SortFunc(owned, func(a, b Device) int { return strings.Compare(a.ID, b.ID) })
+	events := make([]Event, 0, len(owned))
+	for _, d := range owned {
+		events = append(events, erasedEvent(d, now))
+	}
+	return events, nil
+}
+
+func erasedEvent(d Device, now time.Time) DeviceErased {
+	return DeviceErased{
+		Meta:    Meta{AggregateID: d.ID, Version: d.Version + 1, OccurredAt: now},
+		Tenant:  d.Tenant,
+		Subject: d.Subject(),
+	}
+}
