@@ -65,6 +65,8 @@ func decodeServiceData(sd adstruct.ServiceData, opts *Options, r *Result) {
 		decodeBTHomeV1(u, sd.Data, opts, r)
 	case uuidEnvironmentalSensing:
 		decodeATC(sd.Data, opts, r)
+	case uuidMiBeacon:
+		decodeMiBeacon(sd.Data, opts, r)
 	default:
 		decodeGATT(u, sd.Data, r)
 	}

@@ -37,7 +37,7 @@ var bthomeBLEKeys = map[string]keyMapping{
 	"KEY_BINARY_WINDOW": q(Window), "KEY_BINARY_MOTION": q(Motion), "KEY_TIMESTAMP": q(Timestamp),
 	"temperature_1": q(Temperature), "temperature_2": {quantities: []Quantity{Temperature}, channel: 1},
 	"temperature_3": {quantities: []Quantity{Temperature}, channel: 2},
-	"humidity_1": q(Humidity), "humidity_2": {quantities: []Quantity{Humidity}, channel: 1},
+	"humidity_1":    q(Humidity), "humidity_2": {quantities: []Quantity{Humidity}, channel: 1},
 	"voltage_1": q(Voltage), "voltage_2": {quantities: []Quantity{Voltage}, channel: 1},
 	"power": q(Power), "packet_id": q(PacketID), "battery": q(Battery), "direction": q(Direction),
 	"precipitation": q(Precipitation), "channel": q(Channel), "rotational_speed": q(RotationalSpeed),

@@ -88,6 +88,10 @@ func TestOracleBLEMonitorHCIVectors(t *testing.T) {
 			t.Fatalf("%s: %v", v.Source, err)
 		}
 		Decode(rep.data, Options{Address: rep.addr, Keys: oracleKeys}, &r)
+		if reason, gap := knownGaps[v.Source]; gap {
+			tally.uncovered[reason]++
+			continue
+		}
 		if !hasFormat(&r, claim.format) {
 			t.Errorf("%s (%s): format %s not recognised; formats=%v problems=%v", v.Source, firmware, claim.format, r.Formats, r.Problems)
 			continue
