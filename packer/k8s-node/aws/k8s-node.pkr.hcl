@@ -1,7 +1,6 @@
-# Kubernetes worker node image for the two bluestream clusters: an AMI in
-# eu-central-1 (EKS self-managed nodes) and a managed image in
-# germanywestcentral (AKS custom node image). Debian 12, containerd, kubelet,
-# hardened. Build one with -only=amazon-ebs.k8s-node or -only=azure-arm.k8s-node.
+# Kubernetes worker node AMI for the mirror cluster (EKS self-managed nodes)
+# in eu-central-1: Debian 12, containerd, kubelet, hardened. The provisioning
+# is shared with ../azure through ../../scripts.
 
 packer {
   required_version = ">= 1.11.0"
@@ -9,10 +8,6 @@ packer {
     amazon = {
       source  = "github.com/hashicorp/amazon"
       version = ">= 1.8.0"
-    }
-    azure = {
-      source  = "github.com/hashicorp/azure"
-      version = ">= 2.0.0"
     }
   }
 }
@@ -56,49 +51,28 @@ source "amazon-ebs" "k8s-node" {
   snapshot_tags = local.tags
 }
 
-source "azure-arm" "k8s-node" {
-  use_azure_cli_auth                = var.azure_use_cli_auth
-  subscription_id                   = var.azure_subscription_id
-  location                          = var.azure_location
-  managed_image_name                = local.name
-  managed_image_resource_group_name = var.azure_image_resource_group
-  os_type                           = "Linux"
-  image_publisher                   = "Debian"
-  image_offer                       = "debian-12"
-  image_sku                         = "12-gen2"
-  vm_size                           = "Standard_D4s_v5"
-  azure_tags                        = local.tags
-}
-
 build {
   name    = "k8s-node"
-  sources = ["source.amazon-ebs.k8s-node", "source.azure-arm.k8s-node"]
+  sources = ["source.amazon-ebs.k8s-node"]
 
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}"
-    scripts         = ["${path.root}/../scripts/harden.sh"]
+    scripts         = ["${path.root}/../../scripts/harden.sh"]
   }
 
   provisioner "shell" {
     execute_command  = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}"
     environment_vars = ["KUBERNETES_MINOR=${var.kubernetes_minor}"]
-    scripts          = ["${path.root}/../scripts/k8s-node.sh"]
+    scripts          = ["${path.root}/../../scripts/k8s-node.sh"]
   }
 
   provisioner "shell" {
     execute_command = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}"
-    scripts         = ["${path.root}/../scripts/cleanup.sh"]
-  }
-
-  # Azure images are generalised with waagent before capture.
-  provisioner "shell" {
-    only            = ["azure-arm.k8s-node"]
-    execute_command = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}"
-    inline          = ["/usr/sbin/waagent -force -deprovision+user && export HISTSIZE=0 && sync"]
+    scripts         = ["${path.root}/../../scripts/cleanup.sh"]
   }
 
   post-processor "manifest" {
-    output     = "${path.root}/../../dist/packer/k8s-node-manifest.json"
+    output     = "${path.root}/../../../dist/packer/k8s-node-aws-manifest.json"
     strip_path = true
   }
 }

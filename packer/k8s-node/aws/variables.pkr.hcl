@@ -39,31 +39,3 @@ variable "aws_build_instance_profile" {
   description = "Instance profile with AmazonSSMManagedInstanceCore, for SSH over Session Manager."
   default     = "bluestream-packer-build"
 }
-
-variable "azure_location" {
-  type        = string
-  description = "Azure region of the primary cluster; bluestream runs only in Germany West Central."
-  default     = "germanywestcentral"
-  validation {
-    condition     = var.azure_location == "germanywestcentral"
-    error_message = "Images are built only in germanywestcentral: data stays in Germany."
-  }
-}
-
-variable "azure_subscription_id" {
-  type        = string
-  description = "Azure subscription to build in (from ARM_SUBSCRIPTION_ID)."
-  default     = env("ARM_SUBSCRIPTION_ID")
-}
-
-variable "azure_use_cli_auth" {
-  type        = bool
-  description = "Authenticate with the Azure CLI session (CI logs in with OIDC first)."
-  default     = true
-}
-
-variable "azure_image_resource_group" {
-  type        = string
-  description = "Resource group (in germanywestcentral) that holds the node images."
-  default     = "rg-bluestream-images-gwc"
-}
