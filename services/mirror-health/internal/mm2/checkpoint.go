@@ -10,7 +10,9 @@ const CheckpointVersion int16 = 0
 // fail over to the mirror without reprocessing or skipping records.
 type Checkpoint struct {
 	Group string
-	// Topic and Partition name the source (upstream) partition.
+	// Topic and Partition name the remote partition on the target
+	// ("azure.ble.enriched.v1"): MirrorCheckpointTask renames the source
+	// partition before writing, so consumers can seek to it directly.
 	Topic     string
 	Partition int32
 	// UpstreamOffset is the group's committed offset on the source cluster.
