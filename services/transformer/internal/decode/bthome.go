@@ -64,7 +64,7 @@ func openBTHomeV2(info byte, d []byte, addr [6]byte, opts *Options, r *Result) (
 	copy(nonce[9:], d[len(d)-8:len(d)-4])
 	ciphertext := d[:len(d)-8]
 	plain := r.grabScratch(len(ciphertext))
-	if !ccmOpen(r.cipherFor(key), nonce[:], ciphertext, d[len(d)-4:], nil, plain) {
+	if !ccmOpen(r.cipherFor(key), &r.ccm, nonce[:], ciphertext, d[len(d)-4:], nil, plain) {
 		r.problem(FormatBTHomeV2, len(d)-4, "MIC does not match: wrong key or corrupted payload")
 		return nil, false
 	}

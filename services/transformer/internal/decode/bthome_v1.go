@@ -69,7 +69,7 @@ func openBTHomeV1(d []byte, opts *Options, r *Result) ([]byte, bool) {
 	copy(nonce[8:12], d[len(d)-8:len(d)-4])
 	ciphertext := d[:len(d)-8]
 	plain := r.grabScratch(len(ciphertext))
-	if !ccmOpen(r.cipherFor(key), nonce[:], ciphertext, d[len(d)-4:], bthomeV1AAD[:], plain) {
+	if !ccmOpen(r.cipherFor(key), &r.ccm, nonce[:], ciphertext, d[len(d)-4:], bthomeV1AAD[:], plain) {
 		r.problem(FormatBTHomeV1, len(d)-4, "MIC does not match: wrong key or corrupted payload")
 		return nil, false
 	}

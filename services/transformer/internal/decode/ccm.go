@@ -15,38 +15,44 @@ import (
 // The standard library has no CCM mode, and the block cipher is all CCM needs:
 // CBC-MAC over B0, the associated data and the plaintext, then CTR for both the
 // payload and the tag.
-func ccmOpen(block cipher.Block, nonce, ciphertext, tag, aad, dst []byte) bool {
+// ccmBlocks is the working memory of ccmOpen. It lives in the Result because
+// arrays handed to cipher.Block's methods escape to the heap: kept on the stack
+// they would cost an allocation per block.
+type ccmBlocks struct {
+	ks, a, x, b, want [16]byte
+}
+
+func ccmOpen(block cipher.Block, w *ccmBlocks, nonce, ciphertext, tag, aad, dst []byte) bool {
 	const tagLen = 4
 	lenField := 15 - len(nonce) // size of the counter / length field, L
 	if len(nonce) < 7 || len(nonce) > 13 || len(tag) != tagLen ||
 		len(ciphertext) > 0xFFFF || len(aad) >= 0xFF00 || len(dst) < len(ciphertext) {
 		return false
 	}
-	var ks [16]byte
 	for i := 0; i < len(ciphertext); i += 16 {
-		ccmCounterBlock(block, nonce, lenField, uint16(i/16+1), &ks)
+		ccmCounterBlock(block, w, nonce, lenField, uint16(i/16+1))
 		end := min(i+16, len(ciphertext))
-		subtle.XORBytes(dst[i:end], ciphertext[i:end], ks[:end-i])
+		subtle.XORBytes(dst[i:end], ciphertext[i:end], w.ks[:end-i])
 	}
-	mac := cbcMAC(block, nonce, lenField, aad, dst[:len(ciphertext)], tagLen)
-	ccmCounterBlock(block, nonce, lenField, 0, &ks)
-	var want [tagLen]byte
-	subtle.XORBytes(want[:], mac[:tagLen], ks[:tagLen])
-	return subtle.ConstantTimeCompare(want[:], tag) == 1
+	cbcMAC(block, w, nonce, lenField, aad, dst[:len(ciphertext)], tagLen)
+	ccmCounterBlock(block, w, nonce, lenField, 0)
+	subtle.XORBytes(w.want[:tagLen], w.x[:tagLen], w.ks[:tagLen])
+	return subtle.ConstantTimeCompare(w.want[:tagLen], tag) == 1
 }
 
-// ccmCounterBlock encrypts counter block A_i into out.
-func ccmCounterBlock(block cipher.Block, nonce []byte, lenField int, i uint16, out *[16]byte) {
-	var a [16]byte
-	a[0] = byte(lenField - 1)
-	copy(a[1:], nonce)
-	a[14], a[15] = byte(i>>8), byte(i)
-	block.Encrypt(out[:], a[:])
+// ccmCounterBlock encrypts counter block A_i into w.ks.
+func ccmCounterBlock(block cipher.Block, w *ccmBlocks, nonce []byte, lenField int, i uint16) {
+	w.a = [16]byte{}
+	w.a[0] = byte(lenField - 1)
+	copy(w.a[1:], nonce)
+	w.a[14], w.a[15] = byte(i>>8), byte(i)
+	block.Encrypt(w.ks[:], w.a[:])
 }
 
-// cbcMAC computes the CCM authentication field T before encryption.
-func cbcMAC(block cipher.Block, nonce []byte, lenField int, aad, plaintext []byte, tagLen int) [16]byte {
-	var x, b [16]byte
+// cbcMAC computes the CCM authentication field T, before encryption, into w.x.
+func cbcMAC(block cipher.Block, w *ccmBlocks, nonce []byte, lenField int, aad, plaintext []byte, tagLen int) {
+	x, b := &w.x, &w.b
+	*b = [16]byte{}
 	b[0] = byte((tagLen-2)/2)<<3 | byte(lenField-1)
 	if len(aad) > 0 {
 		b[0] |= 1 << 6
@@ -56,18 +62,17 @@ func cbcMAC(block cipher.Block, nonce []byte, lenField int, aad, plaintext []byt
 	block.Encrypt(x[:], b[:])
 	if len(aad) > 0 {
 		// The associated data is preceded by its 2-byte length and padded with zeros.
-		var first [16]byte
-		first[0], first[1] = byte(len(aad)>>8), byte(len(aad))
-		n := copy(first[2:], aad)
-		macBlock(block, &x, first[:2+n])
+		*b = [16]byte{}
+		b[0], b[1] = byte(len(aad)>>8), byte(len(aad))
+		n := copy(b[2:], aad)
+		macBlock(block, x, b[:2+n])
 		for i := n; i < len(aad); i += 16 {
-			macBlock(block, &x, aad[i:min(i+16, len(aad))])
+			macBlock(block, x, aad[i:min(i+16, len(aad))])
 		}
 	}
 	for i := 0; i < len(plaintext); i += 16 {
-		macBlock(block, &x, plaintext[i:min(i+16, len(plaintext))])
+		macBlock(block, x, plaintext[i:min(i+16, len(plaintext))])
 	}
-	return x
 }
 
 // macBlock folds one block, zero-padded when short, into the CBC-MAC state.

@@ -93,7 +93,7 @@ func openMiBeacon(b []byte, addr [6]byte, product []byte, counter byte, opts *Op
 	copy(nonce[9:], b[len(b)-7:len(b)-4])
 	ciphertext := b[:len(b)-7]
 	plain := r.grabScratch(len(ciphertext))
-	if !ccmOpen(r.cipherFor(key), nonce[:], ciphertext, b[len(b)-4:], miAAD[:], plain) {
+	if !ccmOpen(r.cipherFor(key), &r.ccm, nonce[:], ciphertext, b[len(b)-4:], miAAD[:], plain) {
 		r.problem(f, len(b)-4, "mibeacon: MIC does not match: wrong bind key or corrupted payload")
 		return nil, false
 	}

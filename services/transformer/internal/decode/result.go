@@ -73,6 +73,7 @@ type Result struct {
 
 	block    cipher.Block // AES cipher for blockKey, kept because making one allocates
 	blockKey [16]byte
+	ccm      ccmBlocks
 }
 
 // reset empties the result and keeps every slice's capacity.
