@@ -67,6 +67,8 @@ func decodeServiceData(sd adstruct.ServiceData, opts *Options, r *Result) {
 		decodeATC(sd.Data, opts, r)
 	case uuidMiBeacon:
 		decodeMiBeacon(sd.Data, opts, r)
+	case uuidQingping:
+		decodeQingping(sd.Data, r)
 	default:
 		decodeGATT(u, sd.Data, r)
 	}

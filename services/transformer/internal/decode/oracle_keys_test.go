@@ -22,6 +22,7 @@ var claimedFirmware = map[string]firmwareClaim{
 		"cypress temperature": true, "cypress humidity": true,
 	}},
 	"AltBeacon": {format: FormatAltBeacon},
+	"Qingping":  {format: FormatQingping},
 	// MiBeacon: device-specific event objects (locks, toothbrushes, buttons, bed
 	// and presence timers) are not decoded; their keys are skipped here.
 	"Xiaomi (MiBeacon V2)":           {format: FormatMiBeacon, skip: xiaomiEventKeys},
