@@ -1,0 +1,68 @@
+# bluestream monorepo. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export GOTOOLCHAIN := local
+export GOFLAGS := -buildvcs=false
+
+# Pinned tool versions (see ../shared/TOOLCHAIN.md for what resolves here).
+BUF_VERSION                  := v1.75.0
+PROTOC_GEN_GO_VERSION        := v1.36.12
+PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
+PROTOVALIDATE_PROTO_VERSION  := v1.2.2
+
+BIN   := $(CURDIR)/bin
+CACHE := $(CURDIR)/.cache
+BUF   := $(BIN)/buf
+MODULES := $(shell find . -name go.mod -not -path './.cache/*' -not -path './bin/*' -printf '%h\n' | sort)
+BREAKING_AGAINST ?= main
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+.PHONY: setup
+setup: $(BUF) $(BIN)/protoc-gen-go $(BIN)/protoc-gen-connect-go $(CACHE)/protovalidate/buf/validate/validate.proto ## install buf, protoc plugins and protovalidate's proto at pinned versions
+	@for m in $(MODULES); do (cd $$m && go mod download); done
+
+$(BUF):
+	GOWORK=off GOBIN=$(BIN) go install github.com/bufbuild/buf/cmd/buf@$(BUF_VERSION)
+$(BIN)/protoc-gen-go:
+	GOWORK=off GOBIN=$(BIN) go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+$(BIN)/protoc-gen-connect-go:
+	GOWORK=off GOBIN=$(BIN) go install connectrpc.com/connect/cmd/protoc-gen-connect-go@$(PROTOC_GEN_CONNECT_GO_VERSION)
+
+# protovalidate's rules are a BSR dependency, which cannot be fetched here; the
+# same file ships in the Go module github.com/bufbuild/protovalidate.
+$(CACHE)/protovalidate/buf/validate/validate.proto:
+	dir=$$(GOWORK=off go mod download -json github.com/bufbuild/protovalidate@$(PROTOVALIDATE_PROTO_VERSION) | sed -n 's/.*"Dir": "\(.*\)",/\1/p'); \
+	mkdir -p $(CACHE)/protovalidate/buf/validate; \
+	cp "$$dir/proto/protovalidate/buf/validate/validate.proto" $@; chmod u+w $@
+
+.PHONY: generate
+generate: setup ## regenerate gen/ from proto/
+	rm -rf gen/bluestream
+	PATH=$(BIN):$$PATH $(BUF) generate
+
+.PHONY: checkgenerate
+checkgenerate: generate ## fail when gen/ differs from what buf generate writes
+	@git add -N gen/bluestream >/dev/null 2>&1 || true
+	@if ! git diff --quiet -- gen/bluestream; then git diff --stat -- gen/bluestream; echo "gen/ is stale: run make generate and commit" >&2; exit 1; fi
+
+.PHONY: lint
+lint: setup ## buf lint, buf breaking against main, go vet, gofmt
+	$(BUF) lint
+	./scripts/buf-breaking.sh $(BUF) $(BREAKING_AGAINST)
+	@for m in $(MODULES); do echo "go vet $$m"; (cd $$m && go vet ./...); done
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+.PHONY: test
+test: ## every module's tests with the race detector
+	@failed=0; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 ./...) || failed=1; done; exit $$failed
+
+.PHONY: bench
+bench: ## every stage's benchmarks, with allocations
+	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem ./...) | grep -E '^(Benchmark|ok|FAIL|pkg:)' ; done
+
+.PHONY: run
+run: ## the whole system on this machine (stack/cmd/bluestream)
+	go run ./stack/cmd/bluestream $(ARGS)
