@@ -73,9 +73,10 @@ func (p *Projection) Apply(r enriched.Reading) []Event {
 // Tick advances event time to now when no reading does (an idle stream)
 // and returns the disappearances whose timeouts passed.
 func (p *Projection) Tick(now time.Time) []Event {
-	p.advance(now.UTC())
+	now = now.UTC()
+	p.advance(now)
 	var events []Event
-	for _, due := range p.deadlines.Due(p.watermark) {
+	for _, due := range p.deadlines.Due(now) {
 		if d := p.devices[due.Key]; d != nil && d.Presence.Present {
 			p.markDevice(d.ID)
 			events = p.disappear(d, events)
