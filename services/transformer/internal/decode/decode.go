@@ -91,6 +91,7 @@ func decodeManufacturer(md adstruct.ManufacturerData, opts *Options, r *Result) 
 	if decodeAltBeacon(md, r) {
 		return
 	}
+	decodeInkbird(md, r)
 }
 
 // decodeWithoutStructuredData covers devices that advertise only a name and

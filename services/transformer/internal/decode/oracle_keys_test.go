@@ -23,6 +23,7 @@ var claimedFirmware = map[string]firmwareClaim{
 	}},
 	"AltBeacon": {format: FormatAltBeacon},
 	"Qingping":  {format: FormatQingping},
+	"Inkbird":   {format: FormatInkbird},
 	// MiBeacon: device-specific event objects (locks, toothbrushes, buttons, bed
 	// and presence timers) are not decoded; their keys are skipped here.
 	"Xiaomi (MiBeacon V2)":           {format: FormatMiBeacon, skip: xiaomiEventKeys},
@@ -53,6 +54,13 @@ var knownGaps = map[string]string{
 	"test_xiaomi_parser.py::test_Xiaomi_MMC_W505":          "device-specific MiBeacon object",
 	"test_xiaomi_parser.py::test_Xiaomi_MJWSD06MMC":        "bind key not published with the vector",
 	"test_xiaomi_parser.py::test_linptech_ES3_illuminance": "bind key not published with the vector",
+}
+
+// peerDisagreements are values where we decide differently from the peer on
+// purpose. iBBQ sends 0xFFF6 (-1.0 Cel) for an empty probe socket; ble_monitor
+// reports 0 Cel, a temperature nobody measured, and we report nothing.
+var peerDisagreements = map[string]map[string]bool{
+	"test_inkbird.py::test_inkbird_iBBQ_6_probes": {"temperature probe 2": true, "temperature probe 3": true, "temperature probe 4": true},
 }
 
 // skippedKeys are metadata, not readings: the peer's own labels, the radio's
@@ -98,10 +106,14 @@ var keyMeasurements = map[string]keyMapping{
 	"speed": q(Speed), "uv index": q(UVIndex), "volume mL": q(Volume), "volume flow rate": q(VolumeFlowRate),
 	"water": q(Water), "timestamp": q(Timestamp), "acceleration": q(Acceleration), "gyroscope": q(Gyroscope),
 	"steps": q(DimmerSteps), "tx power": q(TxPower),
-	"acceleration x": {quantities: []Quantity{AccelerationX}, scale: milliGToMS2},
-	"acceleration y": {quantities: []Quantity{AccelerationY}, scale: milliGToMS2},
-	"acceleration z": {quantities: []Quantity{AccelerationZ}, scale: milliGToMS2},
-	"binary":         q(BinaryGeneric), "switch": q(BinaryPower), "opening": q(Opening),
+	"temperature probe 1": {quantities: []Quantity{Temperature}, channel: 1},
+	"temperature probe 2": {quantities: []Quantity{Temperature}, channel: 2},
+	"temperature probe 3": {quantities: []Quantity{Temperature}, channel: 3},
+	"temperature probe 4": {quantities: []Quantity{Temperature}, channel: 4},
+	"acceleration x":      {quantities: []Quantity{AccelerationX}, scale: milliGToMS2},
+	"acceleration y":      {quantities: []Quantity{AccelerationY}, scale: milliGToMS2},
+	"acceleration z":      {quantities: []Quantity{AccelerationZ}, scale: milliGToMS2},
+	"binary":              q(BinaryGeneric), "switch": q(BinaryPower), "opening": q(Opening),
 	"battery low": q(BatteryLow), "battery charging": q(BatteryCharging), "carbon monoxide": q(CarbonMonoxide),
 	"cold": q(Cold), "connectivity": q(Connectivity), "door": q(Door), "garage door": q(GarageDoor),
 	"gas detected": q(GasDetected), "heat": q(Heat), "light": q(Light), "lock": q(Lock),

@@ -123,7 +123,7 @@ func compareExpected(t *testing.T, source string, claim firmwareClaim, expected 
 	t.Helper()
 	compared := 0
 	for key, want := range expected {
-		if skippedKeys[key] || claim.skip[key] {
+		if skippedKeys[key] || claim.skip[key] || peerDisagreements[source][key] {
 			continue
 		}
 		m, ok := keyMeasurements[key]
@@ -143,6 +143,9 @@ func compareExpected(t *testing.T, source string, claim firmwareClaim, expected 
 		}
 		wantF = m.convert(wantF)
 		got, ok := findLastMeasurement(r, m.quantities)
+		if m.channel != 0 {
+			got, ok = findMeasurement(r, m.quantities, m.channel)
+		}
 		if !ok {
 			t.Errorf("%s: %s: no %v measurement; got %v problems %v", source, key, m.quantities, r.Measurements, r.Problems)
 			continue
