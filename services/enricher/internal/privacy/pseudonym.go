@@ -23,16 +23,24 @@ func (p Period) Index(t time.Time) (int64, error) {
 	if p.Length <= 0 {
 		return 0, fmt.Errorf("key period length %v: want a positive duration", p.Length)
 	}
-	origin := p.Origin
-	if origin.IsZero() {
-		origin = time.Unix(0, 0)
-	}
-	d := t.Sub(origin)
+	d := t.Sub(p.origin())
 	idx := int64(d / p.Length)
 	if d < 0 && d%p.Length != 0 {
 		idx-- // floor, so the period before the origin is −1, not 0
 	}
 	return idx, nil
+}
+
+// Start returns the first instant of period idx.
+func (p Period) Start(idx int64) time.Time {
+	return p.origin().Add(time.Duration(idx) * p.Length)
+}
+
+func (p Period) origin() time.Time {
+	if p.Origin.IsZero() {
+		return time.Unix(0, 0)
+	}
+	return p.Origin
 }
 
 // Pseudonym is a keyed, non-reversible stand-in for an identifier.
@@ -72,6 +80,18 @@ func (p *Pseudonymizer) Subject(ctx context.Context, tenant, subject, ref string
 	}
 	inner := mac(sk, "subject", ref)
 	return p.outer(ctx, tenant, "subject", string(inner), at)
+}
+
+// Period returns the key period the pseudonymizer cuts time into.
+func (p *Pseudonymizer) Period() Period { return p.period }
+
+// ForgetSubject destroys the subject's key: every pseudonym made with it becomes
+// unlinkable to the identifier, and the subject's next pseudonym starts afresh.
+func (p *Pseudonymizer) ForgetSubject(ctx context.Context, tenant, subject string) error {
+	if err := p.keys.DestroySubjectKey(ctx, tenant, subject); err != nil {
+		return fmt.Errorf("forgetting subject: %w", err)
+	}
+	return nil
 }
 
 // Anonymous pseudonymises an identifier with no known subject behind it, such as the

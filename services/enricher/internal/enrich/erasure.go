@@ -1,0 +1,74 @@
+package enrich
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bluestream/bluestream/services/enricher/internal/privacy"
+	"github.com/bluestream/bluestream/services/enricher/internal/registry"
+)
+
+// ErasureNotice tells downstream projections which pseudonyms belonged to an erased
+// subject, so the analyzer can drop them. It must be computed before the key is gone.
+type ErasureNotice struct {
+	Tenant     string
+	DeviceID   string // registry aggregate id; registry events never leave the primary cluster
+	Pseudonyms []string
+	FromPeriod int64
+	ToPeriod   int64
+}
+
+// Erase handles a DeviceErased event: it lists the subject's device and owner
+// pseudonyms for every key period still within retention at now, destroys the
+// subject's key (crypto-shredding) and forgets the device's position window.
+// Replaying the event is harmless: the key is already gone, and the fresh key the
+// listing creates is destroyed again.
+func (e *Enricher) Erase(ctx context.Context, ev registry.DeviceErased, now time.Time) (ErasureNotice, error) {
+	period := e.pseudo.Period()
+	from, to, err := e.retainedPeriods(period, now)
+	if err != nil {
+		return ErasureNotice{}, fmt.Errorf("erasing %q: %w", ev.AggregateID, err)
+	}
+	refs := []string{"device:" + ev.AggregateID}
+	if owner, ok := strings.CutPrefix(ev.Subject, "owner:"); ok {
+		refs = append(refs, "owner:"+owner)
+	}
+	notice := ErasureNotice{Tenant: ev.Tenant, DeviceID: ev.AggregateID, FromPeriod: from, ToPeriod: to}
+	for idx := from; idx <= to; idx++ {
+		at := period.Start(idx)
+		for _, ref := range refs {
+			p, err := e.pseudo.Subject(ctx, ev.Tenant, ev.Subject, ref, at)
+			if err != nil {
+				return ErasureNotice{}, fmt.Errorf("erasing %q: %w", ev.AggregateID, err)
+			}
+			notice.Pseudonyms = append(notice.Pseudonyms, p.Value)
+		}
+	}
+	if err := e.pseudo.ForgetSubject(ctx, ev.Tenant, ev.Subject); err != nil {
+		return ErasureNotice{}, fmt.Errorf("erasing %q: %w", ev.AggregateID, err)
+	}
+	e.positions.forget("device:" + ev.AggregateID)
+	slices.Sort(notice.Pseudonyms)
+	return notice, nil
+}
+
+// retainedPeriods spans the key periods that any retained event can fall in: back
+// as far as the longest retention of any category.
+func (e *Enricher) retainedPeriods(period privacy.Period, now time.Time) (int64, int64, error) {
+	longest := 0
+	for _, days := range e.cfg.Policy.Retention {
+		longest = max(longest, days)
+	}
+	to, err := period.Index(now)
+	if err != nil {
+		return 0, 0, err
+	}
+	from, err := period.Index(now.Add(-time.Duration(longest) * 24 * time.Hour))
+	if err != nil {
+		return 0, 0, err
+	}
+	return from, to, nil
+}
