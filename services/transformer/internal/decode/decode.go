@@ -45,9 +45,6 @@ func Decode(payload []byte, opts Options, r *Result) {
 	for i := range r.AD.Manufacturer {
 		decodeManufacturer(r.AD.Manufacturer[i], &opts, r)
 	}
-	if len(r.AD.Manufacturer) == 0 && len(r.AD.ServiceData) == 0 {
-		decodeWithoutStructuredData(r)
-	}
 }
 
 // decodeServiceData dispatches on the service data UUID.
@@ -93,8 +90,3 @@ func decodeManufacturer(md adstruct.ManufacturerData, opts *Options, r *Result) 
 	}
 	decodeInkbird(md, r)
 }
-
-// decodeWithoutStructuredData covers devices that advertise only a name and
-// values hidden elsewhere; none of the supported formats does this yet, so it
-// only keeps the hook explicit.
-func decodeWithoutStructuredData(*Result) {}
