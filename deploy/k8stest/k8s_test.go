@@ -120,6 +120,22 @@ func TestCheckCatchesViolations(t *testing.T) {
 			find(objs, "Rollout", "enricher")["metadata"].(map[string]any)["annotations"] = map[string]any{"note": "failover to northeurope"}
 			return objs
 		}, `names region "northeurope" outside Germany`},
+		{"extra_ingress_port", func(objs []Object) []Object {
+			rule := get(find(objs, "NetworkPolicy", "transformer"), "spec", "ingress", 0).(map[string]any)
+			rule["ports"] = append(rule["ports"].([]any), map[string]any{"port": float64(9090), "protocol": "TCP"})
+			return objs
+		}, "opens port 9090"},
+		{"ingress_on_every_port", func(objs []Object) []Object {
+			delete(get(find(objs, "NetworkPolicy", "enricher"), "spec", "ingress", 0).(map[string]any), "ports")
+			return objs
+		}, "allows every port"},
+		{"missing_trigger_authentication", func(objs []Object) []Object {
+			return without(objs, "TriggerAuthentication", "enricher-kafka")
+		}, "must authenticate with a rendered TriggerAuthentication"},
+		{"missing_brokers", func(objs []Object) []Object {
+			delete(find(objs, "ConfigMap", "ble-ingest-")["data"].(map[string]any), "BLUESTREAM_KAFKA_BROKERS")
+			return objs
+		}, "ble-ingest: no ConfigMap sets BLUESTREAM_KAFKA_BROKERS"},
 		{"unpinned_pods", func(objs []Object) []Object {
 			delete(get(find(objs, "Deployment", "ble-ingest"), "spec", "template", "spec").(map[string]any), "affinity")
 			return objs

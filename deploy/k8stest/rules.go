@@ -62,6 +62,9 @@ func Check(c Cluster, objs []Object) []string {
 			if !containsAll(types, "Ingress", "Egress") {
 				fail("%s: must restrict both Ingress and Egress", np.ID())
 			}
+			for _, msg := range checkIngressPorts(np, byKind["Deployment"][svc]) {
+				fail("%s: %s", np.ID(), msg)
+			}
 		}
 		ro, ok := byKind["Rollout"][svc]
 		if !ok {
@@ -72,9 +75,12 @@ func Check(c Cluster, objs []Object) []string {
 			}
 		}
 		if slices.Contains(lagScaled, svc) {
-			for _, msg := range checkScaledObject(c, svc, byKind["ScaledObject"][svc]) {
+			for _, msg := range checkScaledObject(c, svc, byKind["ScaledObject"][svc], byKind["TriggerAuthentication"]) {
 				fail("ScaledObject/%s: %s", svc, msg)
 			}
+		}
+		if !hasConfig(byKind["ConfigMap"], svc, "BLUESTREAM_KAFKA_BROKERS") {
+			fail("%s: no ConfigMap sets BLUESTREAM_KAFKA_BROKERS", svc)
 		}
 	}
 	return errs
@@ -168,7 +174,7 @@ func checkRollout(ro Object, templates, deployments map[string]Object) []string 
 	return errs
 }
 
-func checkScaledObject(c Cluster, svc string, so Object) []string {
+func checkScaledObject(c Cluster, svc string, so Object, auths map[string]Object) []string {
 	if so == nil {
 		return []string{"missing: " + svc + " must scale on consumer lag"}
 	}
@@ -184,6 +190,9 @@ func checkScaledObject(c Cluster, svc string, so Object) []string {
 	for _, t := range triggers {
 		if get(t, "type") == "kafka" {
 			kafka = true
+			if ref, _ := get(t, "authenticationRef", "name").(string); ref == "" || auths[ref] == nil {
+				errs = append(errs, fmt.Sprintf("kafka trigger must authenticate with a rendered TriggerAuthentication, got %q", ref))
+			}
 			if get(t, "metadata", "allowIdleConsumers") == "true" {
 				errs = append(errs, "allowIdleConsumers would scale past the partition count")
 			}
@@ -300,4 +309,43 @@ func equalStrings(v any, want ...string) bool {
 		}
 	}
 	return true
+}
+
+// checkIngressPorts allows ingress only on ports the service's container
+// declares: "only the ports each service needs".
+func checkIngressPorts(np, dep Object) []string {
+	declared := map[any]bool{}
+	containers, _ := get(dep, "spec", "template", "spec", "containers").([]any)
+	for _, ctr := range containers {
+		ports, _ := get(ctr, "ports").([]any)
+		for _, p := range ports {
+			declared[get(p, "containerPort")] = true
+			declared[get(p, "name")] = true
+		}
+	}
+	var errs []string
+	rules, _ := get(np, "spec", "ingress").([]any)
+	for i, r := range rules {
+		ports, _ := get(r, "ports").([]any)
+		if len(ports) == 0 {
+			errs = append(errs, fmt.Sprintf("ingress rule %d allows every port", i))
+		}
+		for _, p := range ports {
+			if port := get(p, "port"); !declared[port] {
+				errs = append(errs, fmt.Sprintf("ingress rule %d opens port %v that no container declares", i, port))
+			}
+		}
+	}
+	return errs
+}
+
+// hasConfig reports whether the service's generated ConfigMap (name-hash)
+// sets key.
+func hasConfig(cms map[string]Object, svc, key string) bool {
+	for name, cm := range cms {
+		if strings.HasPrefix(name, svc+"-") && get(cm, "data", key) != nil {
+			return true
+		}
+	}
+	return false
 }
