@@ -4,7 +4,7 @@
 #   - shellcheck on provisioning and helper scripts
 #   kustomize build  every overlay, then kubeconform -strict against the JSON
 #                    schemas kept in deploy/schemas (core kinds, Argo Rollouts,
-#                    KEDA, Strimzi)
+#                    KEDA, Strimzi), which must reject k8stest/testdata/invalid
 #   go test          deploy/k8stest: probes, limits, PDB, NetworkPolicy and an
 #                    analysed Rollout per service; German regions only;
 #                    the MirrorMaker 2 allow-list; and deploy/schemas up to date
@@ -66,6 +66,19 @@ render_and_validate() {
 			"${out}/$(basename "${overlay}").yaml"
 	done
 	rm -rf "${out}"
+}
+
+# The schemas must be strict enough to fail: each file in testdata/invalid
+# breaks one rule and must be rejected on its own.
+schemas_reject_invalid() {
+	local f
+	for f in deploy/k8stest/testdata/invalid/*.yaml; do
+		if kubeconform -strict -schema-location 'deploy/schemas/{{.ResourceKind}}{{.KindSuffix}}.json' "${f}" >/dev/null 2>&1; then
+			echo "${f}: accepted, want rejected"
+			return 1
+		fi
+		echo "${f}: rejected"
+	done
 }
 
 go_tests() {
@@ -155,6 +168,7 @@ verify_units() {
 step "install pinned tools" install_tools
 step "shellcheck" run_shellcheck
 step "kustomize build + kubeconform" render_and_validate
+step "kubeconform rejects invalid manifests" schemas_reject_invalid
 step "go test deploy/k8stest" go_tests
 step "schemas up to date" schemas_up_to_date
 step "actionlint" run_actionlint
