@@ -33,6 +33,7 @@ var kinds = []struct {
 	{"io.k8s.api.apps.v1.Deployment", "apps/v1", "Deployment"},
 	{"io.k8s.api.policy.v1.PodDisruptionBudget", "policy/v1", "PodDisruptionBudget"},
 	{"io.k8s.api.networking.v1.NetworkPolicy", "networking.k8s.io/v1", "NetworkPolicy"},
+	{"io.k8s.api.networking.v1.Ingress", "networking.k8s.io/v1", "Ingress"},
 }
 
 func main() {
