@@ -108,11 +108,12 @@ func (e *Enricher) Add(ctx context.Context, r Reading) ([]Enriched, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	if _, err := e.dir.Gateway(r.GatewayID); err != nil {
+	gw, err := e.dir.Gateway(r.GatewayID)
+	if err != nil {
 		return nil, fmt.Errorf("%w: gateway %q: %w", ErrInvalidReading, r.GatewayID, err)
 	}
 	rx := identity.Receiver{GatewayID: r.GatewayID, RSSI: int(r.RSSI), At: r.ReceivedAt}
-	return e.enrichAll(ctx, e.merger.Add(r.mergeKey(), rx, r))
+	return e.enrichAll(ctx, e.merger.Add(r.mergeKey(gw.Tenant), rx, r))
 }
 
 // Flush enriches every open group, at shutdown or at the end of a replay.

@@ -48,9 +48,9 @@ func (e *Enricher) Enrich(ctx context.Context, obs identity.Observation[Reading]
 	if len(receivers) > 0 && receivers[0].GatewayID == strongest.ID {
 		out.Geo.DistanceMetres = receivers[0].DistanceMetres
 	}
-	pos := e.positions.update(subj.windowKey, strongest.Placement, ranges, obs.FirstSeen)
+	// Ranges of devices that may not be located are not even kept.
 	if subj.mayLocate {
-		out.Geo.Position = pos
+		out.Geo.Position = e.positions.update(subj.windowKey, strongest.Placement, ranges, obs.FirstSeen)
 	}
 	return out, nil
 }

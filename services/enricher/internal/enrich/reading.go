@@ -60,11 +60,13 @@ func (r Reading) validate() error {
 	return nil
 }
 
-// mergeKey identifies one advertisement: the same address sending the same bytes.
-// It stays inside the enricher.
-func (r Reading) mergeKey() string {
-	b := make([]byte, 0, 7+len(r.Payload))
-	b = append(b, byte(r.AddressType))
+// mergeKey identifies one advertisement within a tenant: the same address sending the
+// same bytes. The tenant keeps neighbouring tenants' gateways from pooling their
+// receptions into one event. The key stays inside the enricher.
+func (r Reading) mergeKey(tenant string) string {
+	b := make([]byte, 0, len(tenant)+8+len(r.Payload))
+	b = append(b, tenant...)
+	b = append(b, 0, byte(r.AddressType))
 	b = append(b, r.Address[:]...)
 	b = append(b, r.Payload...)
 	return string(b)

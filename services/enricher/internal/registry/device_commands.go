@@ -27,7 +27,7 @@ func (c RegisterDevice) decide(s *state, now time.Time) ([]Event, error) {
 	if _, ok := s.devices[c.DeviceID]; ok {
 		return nil, fmt.Errorf("device %q: %w", c.DeviceID, ErrAlreadyExists)
 	}
-	if other, field, ok := s.identityOwner(c.Tenant, c.Identity); ok {
+	if other, field, ok := s.identityOwner(c.Tenant, c.Identity, c.IRKs); ok {
 		return nil, fmt.Errorf("%s is registered to device %q: %w", field, other, ErrAlreadyExists)
 	}
 	// A previously erased id may be registered again; its version continues.

@@ -95,6 +95,7 @@ func TestRejectedCommandsChangeNothing(t *testing.T) {
 		{"reregister_retired_gateway", RegisterGateway{GatewayID: "gw-3", Tenant: "acme", Placement: placement("x", 1, 1), RSSIAt1m: -59, ExpectedVersion: 2}, ErrAlreadyExists, "gw-3"},
 		{"duplicate_device", RegisterDevice{DeviceID: "dev-phone", Tenant: "acme", IRKs: []identity.IRK{{1}}, Category: CategoryVisitor}, ErrAlreadyExists, "dev-phone"},
 		{"address_in_use", RegisterDevice{DeviceID: "dev-x", Tenant: "acme", Identity: Identity{Address: addr("C0:11:22:33:44:55"), AddressType: identity.AddressRandom}, Category: CategoryVisitor}, ErrAlreadyExists, "identity.address"},
+		{"irk_in_use", RegisterDevice{DeviceID: "dev-x", Tenant: "acme", IRKs: []identity.IRK{badgeIRK}, Category: CategoryEmployee}, ErrAlreadyExists, "irks"},
 		{"ibeacon_in_use", RegisterDevice{DeviceID: "dev-x", Tenant: "acme", Identity: Identity{IBeacon: &beacon}, Category: CategoryAsset}, ErrAlreadyExists, "identity.ibeacon"},
 		{"unknown_gateway", MoveGateway{GatewayID: "gw-9", Placement: placement("x", 1, 1)}, ErrNotFound, "gw-9"},
 		{"retired_gateway", RetireGateway{GatewayID: "gw-3", ExpectedVersion: 2}, ErrNotFound, "retired"},

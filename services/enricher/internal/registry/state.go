@@ -15,6 +15,7 @@ type state struct {
 	byAddress   map[addressKey]string
 	byIBeacon   map[ibeaconKey]string
 	byEddystone map[eddystoneKey]string
+	byIRK       map[irkKey]string
 	resolvers   map[string]*identity.Resolver // per tenant, owner = device id
 }
 
@@ -47,6 +48,11 @@ type eddystoneKey struct {
 	id     identity.EddystoneUID
 }
 
+type irkKey struct {
+	tenant string
+	irk    identity.IRK
+}
+
 // resolverCacheSize bounds each tenant's RPA cache; a busy site sees a few thousand
 // addresses per rotation interval.
 const resolverCacheSize = 8192
@@ -60,6 +66,7 @@ func newState() *state {
 		byAddress:   make(map[addressKey]string),
 		byIBeacon:   make(map[ibeaconKey]string),
 		byEddystone: make(map[eddystoneKey]string),
+		byIRK:       make(map[irkKey]string),
 		resolvers:   make(map[string]*identity.Resolver),
 	}
 }
@@ -91,6 +98,9 @@ func (s *state) index(d Device) {
 	if id.Eddystone != nil {
 		s.byEddystone[eddystoneKey{d.Tenant, *id.Eddystone}] = d.ID
 	}
+	for _, k := range d.IRKs {
+		s.byIRK[irkKey{d.Tenant, k}] = d.ID
+	}
 	if len(d.IRKs) > 0 {
 		s.resolver(d.Tenant).Set(d.ID, d.IRKs)
 	}
@@ -108,6 +118,9 @@ func (s *state) unindex(d Device) {
 	if id.Eddystone != nil {
 		delete(s.byEddystone, eddystoneKey{d.Tenant, *id.Eddystone})
 	}
+	for _, k := range d.IRKs {
+		delete(s.byIRK, irkKey{d.Tenant, k})
+	}
 	if r, ok := s.resolvers[d.Tenant]; ok {
 		r.Set(d.ID, nil)
 	}
@@ -122,8 +135,14 @@ func (s *state) resolver(tenant string) *identity.Resolver {
 	return r
 }
 
-// identityOwner returns the device already using one of id's identities, if any.
-func (s *state) identityOwner(tenant string, id Identity) (string, string, bool) {
+// identityOwner returns the device already using one of the identities or IRKs, if
+// any, and the field that collides: two devices must never answer to the same one.
+func (s *state) identityOwner(tenant string, id Identity, irks []identity.IRK) (string, string, bool) {
+	for _, k := range irks {
+		if owner, ok := s.byIRK[irkKey{tenant, k}]; ok {
+			return owner, "irks", true
+		}
+	}
 	if id.Address != nil {
 		if owner, ok := s.byAddress[addressKey{tenant, *id.Address, id.AddressType}]; ok {
 			return owner, "identity.address", true
