@@ -268,3 +268,24 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestTenantsNeverMerge(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, true)
+	mustExecute(t, h.reg, registry.RegisterGateway{GatewayID: "gw-globex", Tenant: "globex", Placement: office("neighbour", 1, 1), RSSIAt1m: -59})
+	out := feed(t, h.enr,
+		heard("gw-sw", ms(0), unknownPhone, -60, "same-adv"),
+		heard("gw-globex", ms(5), unknownPhone, -50, "same-adv"),
+	)
+	if len(out) != 2 {
+		t.Fatalf("%d outputs, want one per tenant", len(out))
+	}
+	for _, en := range out {
+		if len(en.Receivers) != 1 {
+			t.Fatalf("tenant %s got receivers %+v", en.Tenant, en.Receivers)
+		}
+	}
+	if out[0].Tenant == out[1].Tenant || out[0].DevicePseudonym == out[1].DevicePseudonym {
+		t.Fatal("tenants share an event or a pseudonym")
+	}
+}
