@@ -28,21 +28,21 @@ func (q *Queue) Len() int { return len(q.h.items) }
 // Set schedules (or reschedules) key for at.
 func (q *Queue) Set(key string, at time.Time) {
 	if q.h.index == nil {
-		q.h.index = make(map[string]int)
+		q.h.index = make(map[string]*item)
 	}
 	ns := at.UnixNano()
-	if i, ok := q.h.index[key]; ok {
-		q.h.items[i].at = ns
-		heap.Fix(&q.h, i)
+	if it, ok := q.h.index[key]; ok {
+		it.at = ns
+		heap.Fix(&q.h, it.pos)
 		return
 	}
-	heap.Push(&q.h, item{key: key, at: ns})
+	heap.Push(&q.h, &item{key: key, at: ns})
 }
 
 // Remove drops key's deadline, if any.
 func (q *Queue) Remove(key string) {
-	if i, ok := q.h.index[key]; ok {
-		heap.Remove(&q.h, i)
+	if it, ok := q.h.index[key]; ok {
+		heap.Remove(&q.h, it.pos)
 	}
 }
 
@@ -52,7 +52,7 @@ func (q *Queue) Due(now time.Time) []Expired {
 	var out []Expired
 	ns := now.UnixNano()
 	for len(q.h.items) > 0 && q.h.items[0].at < ns {
-		it := heap.Pop(&q.h).(item)
+		it := heap.Pop(&q.h).(*item)
 		out = append(out, Expired{Key: it.key, At: time.Unix(0, it.at).UTC()})
 	}
 	return out
@@ -61,13 +61,14 @@ func (q *Queue) Due(now time.Time) []Expired {
 type item struct {
 	key string
 	at  int64 // unix nanoseconds: smaller than time.Time and totally ordered
+	pos int   // slot in itemHeap.items, kept current by Swap
 }
 
-// itemHeap implements heap.Interface and keeps index in step with every move
-// so Set and Remove find a key's slot in O(1).
+// itemHeap implements heap.Interface. Items know their own slot, so a swap
+// costs two field writes rather than two map updates.
 type itemHeap struct {
-	items []item
-	index map[string]int
+	items []*item
+	index map[string]*item
 }
 
 func (h *itemHeap) Len() int { return len(h.items) }
@@ -82,19 +83,21 @@ func (h *itemHeap) Less(i, j int) bool {
 
 func (h *itemHeap) Swap(i, j int) {
 	h.items[i], h.items[j] = h.items[j], h.items[i]
-	h.index[h.items[i].key] = i
-	h.index[h.items[j].key] = j
+	h.items[i].pos = i
+	h.items[j].pos = j
 }
 
 func (h *itemHeap) Push(x any) {
-	it := x.(item)
-	h.index[it.key] = len(h.items)
+	it := x.(*item)
+	it.pos = len(h.items)
 	h.items = append(h.items, it)
+	h.index[it.key] = it
 }
 
 func (h *itemHeap) Pop() any {
 	last := len(h.items) - 1
 	it := h.items[last]
+	h.items[last] = nil
 	h.items = h.items[:last]
 	delete(h.index, it.key)
 	return it

@@ -26,9 +26,10 @@ type meta struct {
 type Emit func(key string, value []byte) error
 
 // Flush emits every entry changed since the previous Flush, in key order,
-// and forgets the changes. Encoding is JSON: struct fields in a fixed order,
-// floats in shortest round-trip form, times in UTC, so equal state always
-// yields equal bytes.
+// and forgets the changes. Devices, the bulk of the state, use the compact
+// binary codec; zones and meta use JSON (fields in a fixed order, floats in
+// shortest round-trip form, times in UTC). Both give equal bytes for equal
+// state.
 func (p *Projection) Flush(emit Emit) error {
 	if p.dirtyMeta {
 		if err := p.emitMeta(emit); err != nil {
@@ -81,7 +82,7 @@ func (p *Projection) Load(key string, value []byte) error {
 		p.watermark = m.Watermark
 	case strings.HasPrefix(key, devicePrefix):
 		d := new(device)
-		if err := json.Unmarshal(value, d); err != nil {
+		if err := d.UnmarshalBinary(value); err != nil {
 			return fmt.Errorf("decoding %s: %w", key, err)
 		}
 		p.devices[d.ID] = d
@@ -112,7 +113,11 @@ func (p *Projection) emitDevice(id string, emit Emit) error {
 	if !ok {
 		return emit(devicePrefix+id, nil)
 	}
-	return emitJSON(devicePrefix+id, d, emit)
+	b, err := d.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", devicePrefix+id, err)
+	}
+	return emit(devicePrefix+id, b)
 }
 
 func emitJSON(key string, v any, emit Emit) error {

@@ -37,17 +37,21 @@ func (z *zone) visible(k int) int32 {
 	return z.Open
 }
 
+// enter and leave open t's bucket before changing the count: buckets opened
+// on the way start with the occupancy they had, not the new one.
 func (z *zone) enter(t time.Time, restricted bool, cfg Config) {
+	b := z.bucketAt(t, cfg)
 	z.adjust(restricted, +1)
-	if b := z.bucketAt(t, cfg); b != nil {
+	if b != nil {
 		b.tally(restricted).Entries++
 	}
-	z.notePeak(t, cfg)
+	z.notePeak(b, cfg)
 }
 
 func (z *zone) leave(t time.Time, restricted bool, dwell time.Duration, cfg Config) {
+	b := z.bucketAt(t, cfg)
 	z.adjust(restricted, -1)
-	if b := z.bucketAt(t, cfg); b != nil {
+	if b != nil {
 		tl := b.tally(restricted)
 		tl.Exits++
 		tl.DwellMs += dwell.Milliseconds()
@@ -73,9 +77,11 @@ func (b *bucket) tally(restricted bool) *tally {
 	return &b.Open
 }
 
-func (z *zone) notePeak(t time.Time, cfg Config) {
+// notePeak raises the peak of b (the event's bucket, nil when too old) and
+// of the newest bucket, which is "now".
+func (z *zone) notePeak(b *bucket, cfg Config) {
 	v := z.visible(cfg.MinAggregate)
-	if b := z.bucketAt(t, cfg); b != nil && v > b.Peak {
+	if b != nil && v > b.Peak {
 		b.Peak = v
 	}
 	if len(z.Buckets) > 0 {
@@ -96,6 +102,9 @@ func (z *zone) bucketAt(t time.Time, cfg Config) *bucket {
 	size := int64(len(z.Buckets))
 	if n > z.Last {
 		start := max(z.Last+1, n-size+1)
+		if z.Last == 0 {
+			start = n // a new zone has no history to fill
+		}
 		peak := z.visible(cfg.MinAggregate)
 		for m := start; m <= n; m++ {
 			z.Buckets[m%size] = bucket{N: m, Peak: peak}
