@@ -289,3 +289,32 @@ func TestTenantsNeverMerge(t *testing.T) {
 		t.Fatal("tenants share an event or a pseudonym")
 	}
 }
+
+func TestGatewayRetiredInsideWindow(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, true)
+	ctx := context.Background()
+	if _, err := h.enr.Add(ctx, heard("gw-se", ms(0), unknownPhone, -50, "a")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.enr.Add(ctx, heard("gw-sw", ms(10), unknownPhone, -70, "a")); err != nil {
+		t.Fatal(err)
+	}
+	mustExecute(t, h.reg, registry.RetireGateway{GatewayID: "gw-se", ExpectedVersion: 1})
+	out, err := h.enr.Flush(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].Geo.Zone != "west" || len(out[0].Receivers) != 1 || out[0].Receivers[0].GatewayID != "gw-sw" {
+		t.Fatalf("after retiring the strongest gateway: %+v", out)
+	}
+
+	// With every receiver gone the observation cannot be placed and says so.
+	if _, err := h.enr.Add(ctx, heard("gw-sw", ms(20), unknownPhone, -70, "b")); err != nil {
+		t.Fatal(err)
+	}
+	mustExecute(t, h.reg, registry.RetireGateway{GatewayID: "gw-sw", ExpectedVersion: 1})
+	if _, err := h.enr.Flush(ctx); !errors.Is(err, registry.ErrNotFound) {
+		t.Fatalf("flush with no registered receiver: %v", err)
+	}
+}

@@ -14,9 +14,9 @@ import (
 // Single.
 func (e *Enricher) Enrich(ctx context.Context, obs identity.Observation[Reading]) (Enriched, error) {
 	first := obs.First
-	strongest, err := e.dir.Gateway(obs.Strongest().GatewayID)
+	strongest, err := e.strongestActive(obs)
 	if err != nil {
-		return Enriched{}, fmt.Errorf("enriching: strongest receiver: %w", err)
+		return Enriched{}, err
 	}
 	geohash, err := geo.Geohash(strongest.Placement.Position, e.cfg.GeohashPrecision)
 	if err != nil {
@@ -53,6 +53,17 @@ func (e *Enricher) Enrich(ctx context.Context, obs identity.Observation[Reading]
 		out.Geo.Position = e.positions.update(subj.windowKey, strongest.Placement, ranges, obs.FirstSeen)
 	}
 	return out, nil
+}
+
+// strongestActive returns the strongest receiver's gateway, skipping gateways retired
+// while the merge window was open: the zone then comes from the next strongest.
+func (e *Enricher) strongestActive(obs identity.Observation[Reading]) (registry.Gateway, error) {
+	for _, rx := range obs.Receivers {
+		if gw, err := e.dir.Gateway(rx.GatewayID); err == nil {
+			return gw, nil
+		}
+	}
+	return registry.Gateway{}, fmt.Errorf("enriching: none of the %d receiving gateways is registered any more: %w", len(obs.Receivers), registry.ErrNotFound)
 }
 
 // Single wraps one reading as an observation of its own, for enriching without
