@@ -17,12 +17,12 @@ func Parse(payload []byte, s *Summary, problems []Problem) []Problem {
 			break
 		}
 		if off+1+n > len(payload) {
-			return append(problems, Problem{sourceAD, off, "length runs past the end of the payload"})
+			return append(problems, Problem{Source: sourceAD, Offset: off, Reason: "length runs past the end of the payload"})
 		}
 		st := Structure{Type: Type(payload[off+1]), Offset: off, Data: payload[off+2 : off+1+n]}
 		s.Structures = append(s.Structures, st)
 		if reason := s.apply(st); reason != "" {
-			problems = append(problems, Problem{sourceAD, off, reason})
+			problems = append(problems, Problem{Source: sourceAD, Offset: off, ADType: st.Type, Reason: reason})
 		}
 		off += 1 + n
 	}
@@ -70,16 +70,16 @@ func (s *Summary) apply(st Structure) string {
 		}
 		s.Appearance, s.HasAppearance = le16(d), true
 	case TypeServiceData16:
-		return s.addServiceData(d, 2, "service data 16-bit: shorter than its UUID")
+		return s.addServiceData(st, 2, "service data 16-bit: shorter than its UUID")
 	case TypeServiceData32:
-		return s.addServiceData(d, 4, "service data 32-bit: shorter than its UUID")
+		return s.addServiceData(st, 4, "service data 32-bit: shorter than its UUID")
 	case TypeServiceData128:
-		return s.addServiceData(d, 16, "service data 128-bit: shorter than its UUID")
+		return s.addServiceData(st, 16, "service data 128-bit: shorter than its UUID")
 	case TypeManufacturerData:
 		if len(d) < 2 {
 			return "manufacturer data: shorter than the company identifier"
 		}
-		s.Manufacturer = append(s.Manufacturer, ManufacturerData{CompanyID: le16(d), Data: d[2:]})
+		s.Manufacturer = append(s.Manufacturer, ManufacturerData{CompanyID: le16(d), Data: d[2:], Offset: st.Offset + 4})
 	default:
 		return s.applyRare(st)
 	}
@@ -147,11 +147,12 @@ func (s *Summary) addUUIDs(dst *[]UUID, d []byte, size int, complete bool, bad s
 	return ""
 }
 
-func (s *Summary) addServiceData(d []byte, size int, short string) string {
+func (s *Summary) addServiceData(st Structure, size int, short string) string {
+	d := st.Data
 	if len(d) < size {
 		return short
 	}
-	s.ServiceData = append(s.ServiceData, ServiceData{UUID: uuidLE(d[:size]), Data: d[size:]})
+	s.ServiceData = append(s.ServiceData, ServiceData{UUID: uuidLE(d[:size]), Data: d[size:], Offset: st.Offset + 2 + size, Type: st.Type})
 	return ""
 }
 

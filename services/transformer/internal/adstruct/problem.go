@@ -7,7 +7,8 @@ import "strconv"
 // Source say where it happened.
 type Problem struct {
 	Source string // what was being parsed, e.g. "ad structure" or a format name
-	Offset int    // byte offset in the payload (or in the format's data), -1 when unknown
+	Offset int    // byte offset in the payload, -1 when unknown
+	ADType Type   // type of the AD structure the problem is in; 0 when unknown
 	Reason string
 }
 

@@ -81,12 +81,17 @@ type Structure struct {
 type ServiceData struct {
 	UUID UUID
 	Data []byte // aliases the payload
+	// Offset is where Data starts in the payload, so format decoders can report
+	// problems at payload offsets.
+	Offset int
+	Type   Type // TypeServiceData16, 32 or 128
 }
 
 // ManufacturerData is a manufacturer specific data structure.
 type ManufacturerData struct {
 	CompanyID uint16
 	Data      []byte // the bytes after the company identifier; aliases the payload
+	Offset    int    // where Data starts in the payload
 }
 
 // URI is a URI structure: the scheme is a code from the Assigned Numbers "URI

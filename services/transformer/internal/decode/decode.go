@@ -49,6 +49,7 @@ func Decode(payload []byte, opts Options, r *Result) {
 
 // decodeServiceData dispatches on the service data UUID.
 func decodeServiceData(sd adstruct.ServiceData, opts *Options, r *Result) {
+	r.at.base, r.at.typ = sd.Offset, sd.Type
 	u, ok := sd.UUID.Short16()
 	if !ok {
 		return
@@ -74,6 +75,7 @@ func decodeServiceData(sd adstruct.ServiceData, opts *Options, r *Result) {
 // decodeManufacturer dispatches on the company identifier, then on signatures
 // that some vendors put in place of a real company identifier.
 func decodeManufacturer(md adstruct.ManufacturerData, opts *Options, r *Result) {
+	r.at.base, r.at.typ = md.Offset, adstruct.TypeManufacturerData
 	switch md.CompanyID {
 	case companyApple:
 		decodeApple(md.Data, r)

@@ -71,6 +71,13 @@ type Result struct {
 
 	scratch []byte // decrypted plaintexts and expanded URLs
 
+	// at is the structure being decoded, so problems found inside a format's
+	// data can be reported at payload offsets with their AD type.
+	at struct {
+		base int
+		typ  adstruct.Type
+	}
+
 	block    cipher.Block // AES cipher for blockKey, kept because making one allocates
 	blockKey [16]byte
 	ccm      ccmBlocks
@@ -113,8 +120,10 @@ func (r *Result) addChannel(f Format, q Quantity, v float64, unit string, ch uin
 	r.Measurements = append(r.Measurements, Measurement{Quantity: q, Value: v, Unit: unit, Format: f, Channel: ch})
 }
 
+// problem reports a problem at offset within the data of the structure being
+// decoded.
 func (r *Result) problem(f Format, offset int, reason string) {
-	r.Problems = append(r.Problems, adstruct.Problem{Source: string(f), Offset: offset, Reason: reason})
+	r.Problems = append(r.Problems, adstruct.Problem{Source: string(f), Offset: r.at.base + offset, ADType: r.at.typ, Reason: reason})
 }
 
 // grabScratch returns n bytes of scratch space that stay valid until the next
