@@ -100,6 +100,11 @@ func TestCheckCatchesViolations(t *testing.T) {
 			canary["steps"] = []any{map[string]any{"setWeight": float64(100)}}
 			return objs
 		}, "canary has no analysis step"},
+		{"analysis_over_all_pods", func(objs []Object) []Object {
+			prom := get(find(objs, "AnalysisTemplate", "bluestream-dlq-rate"), "spec", "metrics", 0, "provider", "prometheus").(map[string]any)
+			prom["query"] = "sum(rate(bluestream_pipeline_records_dlq_total[2m]))"
+			return objs
+		}, "must select the canary's pods"},
 		{"missing_rollout", func(objs []Object) []Object {
 			return without(objs, "Rollout", "transformer")
 		}, "transformer: no Rollout"},

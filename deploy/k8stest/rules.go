@@ -157,6 +157,9 @@ func checkRollout(ro Object, templates, deployments map[string]Object) []string 
 			continue
 		}
 		analyses++
+		if !passesCanaryHash(get(a, "args")) {
+			errs = append(errs, fmt.Sprintf("step %d: analysis must get canary-hash from podTemplateHashValue Latest", i))
+		}
 		refs, _ := get(a, "templates").([]any)
 		if len(refs) == 0 {
 			errs = append(errs, fmt.Sprintf("step %d: analysis without templates", i))
@@ -165,6 +168,10 @@ func checkRollout(ro Object, templates, deployments map[string]Object) []string 
 			name, _ := get(r, "templateName").(string)
 			if templates[name] == nil {
 				errs = append(errs, fmt.Sprintf("step %d: AnalysisTemplate %q is not rendered", i, name))
+				continue
+			}
+			for _, msg := range checkAnalysisTemplate(templates[name]) {
+				errs = append(errs, fmt.Sprintf("step %d: %s", i, msg))
 			}
 		}
 	}
@@ -348,4 +355,34 @@ func hasConfig(cms map[string]Object, svc, key string) bool {
 		}
 	}
 	return false
+}
+
+func passesCanaryHash(args any) bool {
+	list, _ := args.([]any)
+	for _, a := range list {
+		if get(a, "name") == "canary-hash" && get(a, "valueFrom", "podTemplateHashValue") == "Latest" {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAnalysisTemplate requires every metric to query Prometheus for the
+// canary's pods only, so a healthy stable version cannot hide a bad canary.
+func checkAnalysisTemplate(at Object) []string {
+	var errs []string
+	metrics, _ := get(at, "spec", "metrics").([]any)
+	if len(metrics) == 0 {
+		return []string{at.ID() + ": no metrics"}
+	}
+	for _, m := range metrics {
+		q, _ := get(m, "provider", "prometheus", "query").(string)
+		if !strings.Contains(q, `rollouts_pod_template_hash="{{args.canary-hash}}"`) {
+			errs = append(errs, fmt.Sprintf("%s: metric %v must select the canary's pods", at.ID(), get(m, "name")))
+		}
+		if get(m, "successCondition") == nil && get(m, "failureCondition") == nil {
+			errs = append(errs, fmt.Sprintf("%s: metric %v has no condition", at.ID(), get(m, "name")))
+		}
+	}
+	return errs
 }
