@@ -67,6 +67,11 @@ func (m *Monitor) Observe(r enriched.Reading, expected time.Duration) []Event {
 	t := r.EventTime.UTC()
 	events := m.observeGateway(r.GatewayID, t)
 	if r.Restricted() {
+		if _, known := m.devices[r.DeviceID]; known {
+			// Its agreement ended or it became an employee device: stop
+			// watching it and close what was open about it.
+			events = append(events, m.forget(r.DeviceID, t, "device may no longer be monitored individually")...)
+		}
 		return events
 	}
 	w := m.devices[r.DeviceID]
@@ -108,10 +113,14 @@ func (m *Monitor) Tick(now time.Time) []Event {
 // Erase forgets a device and resolves its open alerts, so consumers of the
 // alert stream do not keep an alert open for a subject that no longer exists.
 func (m *Monitor) Erase(deviceID string, at time.Time) []Event {
+	return m.forget(deviceID, at.UTC(), "subject erased")
+}
+
+func (m *Monitor) forget(deviceID string, at time.Time, reason string) []Event {
 	var events []Event
 	for _, a := range m.Open() {
 		if a.DeviceID == deviceID {
-			events = m.resolve(keyOf(a), at.UTC(), "subject erased", events)
+			events = m.resolve(keyOf(a), at, reason, events)
 		}
 	}
 	delete(m.devices, deviceID)

@@ -225,3 +225,17 @@ func TestPersist_restored_monitor_continues_identically(t *testing.T) {
 		t.Errorf("dumps differ:\n%s\n%s", da.Bytes(), db.Bytes())
 	}
 }
+
+func TestRestricted_device_that_loses_its_agreement_is_no_longer_watched(t *testing.T) {
+	t.Parallel()
+	m := newMonitor(t, Config{GatewaySilentAfter: time.Hour})
+	r := sensorReading("badge", 0)
+	r.Category, r.WorksCouncil = enriched.CategoryEmployee, true
+	r.Battery = enriched.Battery{Known: true, Percent: 5}
+	assertEvents(t, m.Observe(r, 0), "raised battery_low dev=badge gw=gw-1 q= @0s")
+	r.WorksCouncil, r.EventTime = false, t0.Add(time.Minute)
+	assertEvents(t, m.Observe(r, 0), "resolved battery_low dev=badge gw=gw-1 q= @1m0s")
+	if len(m.Open()) != 0 {
+		t.Errorf("open alerts remain: %+v", m.Open())
+	}
+}

@@ -56,7 +56,11 @@ func (m *Monitor) emit(k string, emit Emit) error {
 	switch {
 	case strings.HasPrefix(k, devicePrefix):
 		if w, ok := m.devices[strings.TrimPrefix(k, devicePrefix)]; ok {
-			v = w
+			b, err := w.MarshalBinary()
+			if err != nil {
+				return fmt.Errorf("encoding %s: %w", k, err)
+			}
+			return emit(k, b)
 		}
 	case strings.HasPrefix(k, gatewayPrefix):
 		if g, ok := m.gateways[strings.TrimPrefix(k, gatewayPrefix)]; ok {
@@ -84,7 +88,7 @@ func (m *Monitor) Load(k string, value []byte) error {
 	switch {
 	case strings.HasPrefix(k, devicePrefix):
 		w := new(deviceWatch)
-		if err := json.Unmarshal(value, w); err != nil {
+		if err := w.UnmarshalBinary(value); err != nil {
 			return fmt.Errorf("decoding %s: %w", k, err)
 		}
 		m.devices[w.ID] = w
