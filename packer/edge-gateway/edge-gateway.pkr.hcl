@@ -2,7 +2,8 @@
 # with BlueZ and ble-ingest as a systemd unit reading local controller hci0
 # (`--hci 0`) and streaming to the primary cluster's ingest endpoint in
 # germanywestcentral. Built with QEMU from Debian's cloud images; the raw
-# output is flashed to the gateway's disk.
+# output is flashed to the gateway's disk. Build one architecture with
+# -only=qemu.edge-gateway-arm64 or -only=qemu.edge-gateway-amd64.
 
 packer {
   required_version = ">= 1.11.0"
@@ -70,20 +71,28 @@ source "qemu" "edge-gateway" {
 build {
   name = "edge-gateway"
 
-  dynamic "source" {
-    for_each = toset(var.architectures)
-    labels   = ["source.qemu.edge-gateway"]
-    content {
-      name              = "edge-gateway-${source.value}"
-      iso_url           = "${var.debian_cloud_image_base}/debian-12-genericcloud-${source.value}.qcow2"
-      qemu_binary       = local.arch[source.value].qemu_binary
-      machine_type      = local.arch[source.value].machine_type
-      accelerator       = local.arch[source.value].accelerator
-      qemuargs          = local.arch[source.value].qemuargs
-      efi_firmware_code = local.arch[source.value].firmware
-      vm_name           = "bluestream-edge-gateway-${var.image_version}-${source.value}.img"
-      output_directory  = "${path.root}/../../dist/packer/edge-gateway-${source.value}"
-    }
+  source "source.qemu.edge-gateway" {
+    name              = "edge-gateway-arm64"
+    iso_url           = "${var.debian_cloud_image_base}/debian-12-genericcloud-arm64.qcow2"
+    qemu_binary       = local.arch.arm64.qemu_binary
+    machine_type      = local.arch.arm64.machine_type
+    accelerator       = local.arch.arm64.accelerator
+    qemuargs          = local.arch.arm64.qemuargs
+    efi_firmware_code = local.arch.arm64.firmware
+    vm_name           = "bluestream-edge-gateway-${var.image_version}-arm64.img"
+    output_directory  = "${path.root}/../../dist/packer/edge-gateway-arm64"
+  }
+
+  source "source.qemu.edge-gateway" {
+    name              = "edge-gateway-amd64"
+    iso_url           = "${var.debian_cloud_image_base}/debian-12-genericcloud-amd64.qcow2"
+    qemu_binary       = local.arch.amd64.qemu_binary
+    machine_type      = local.arch.amd64.machine_type
+    accelerator       = local.arch.amd64.accelerator
+    qemuargs          = local.arch.amd64.qemuargs
+    efi_firmware_code = local.arch.amd64.firmware
+    vm_name           = "bluestream-edge-gateway-${var.image_version}-amd64.img"
+    output_directory  = "${path.root}/../../dist/packer/edge-gateway-amd64"
   }
 
   provisioner "shell" {

@@ -8,16 +8,6 @@ variable "image_version" {
   }
 }
 
-variable "architectures" {
-  type        = list(string)
-  description = "Gateway CPU architectures to build."
-  default     = ["arm64", "amd64"]
-  validation {
-    condition     = length(var.architectures) > 0 && alltrue([for a in var.architectures : contains(["arm64", "amd64"], a)])
-    error_message = "The architectures must be a non-empty subset of arm64 and amd64."
-  }
-}
-
 variable "ingest_endpoint" {
   type        = string
   description = "IngestService of the primary cluster (germanywestcentral) that gateways stream to."
