@@ -24,6 +24,13 @@ type Advertisement struct {
 	TxPower      int8
 	TxPowerKnown bool
 	PHY          PHY
+	// SecondaryPHY carries the AUX_ADV_IND of an extended advertisement;
+	// PHYUnspecified when there was none (legacy or primary-only).
+	SecondaryPHY PHY
+	// SID is the advertising set id of an extended advertisement, valid only
+	// when SIDKnown; it lets consumers tell one device's sets apart.
+	SID      uint8
+	SIDKnown bool
 	// Channel is the advertising channel index (37, 38, 39, or 0-36 for
 	// secondary channels), valid only when ChannelKnown.
 	Channel      uint8

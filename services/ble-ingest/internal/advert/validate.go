@@ -50,6 +50,12 @@ func (a Advertisement) Validate() error {
 	if a.PHY > PHYCoded {
 		add("phy", "unknown PHY %d", uint8(a.PHY))
 	}
+	if a.SecondaryPHY > PHYCoded {
+		add("secondary_phy", "unknown PHY %d", uint8(a.SecondaryPHY))
+	}
+	if a.SIDKnown && a.SID > 15 {
+		add("advertising_sid", "SID %d is above 15", a.SID)
+	}
 	if a.ChannelKnown && a.Channel > 39 {
 		add("channel", "channel index %d is above 39", a.Channel)
 	}

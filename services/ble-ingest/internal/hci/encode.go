@@ -81,7 +81,15 @@ func encodeExtended(ad advert.Advertisement) ([]byte, error) {
 		addr := ad.Address.LittleEndian()
 		copy(r[3:9], addr[:])
 	}
-	r[9], r[10], r[11] = phy, phy, 0xFF // secondary PHY as primary; SID not available
+	r[9], r[11] = phy, extendedSIDUnavailable
+	if ad.SecondaryPHY != advert.PHYUnspecified {
+		if r[10], err = phyCode(ad.SecondaryPHY); err != nil {
+			return nil, err
+		}
+	}
+	if ad.SIDKnown {
+		r[11] = ad.SID
+	}
 	r[12] = extendedTxPowerUnavailable
 	if ad.TxPowerKnown {
 		r[12] = byte(ad.TxPower)

@@ -17,6 +17,7 @@ const (
 	extendedReportFixedLen     = 24
 	extendedAddressAnonymous   = 0xFF
 	extendedTxPowerUnavailable = 127
+	extendedSIDUnavailable     = 0xFF
 )
 
 // Origin describes where reports came from; it fills the advertisement fields the

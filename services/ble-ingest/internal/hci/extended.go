@@ -69,6 +69,15 @@ func extendedReport(p []byte, o Origin) (advert.Advertisement, error) {
 		return ad, fmt.Errorf("unknown Primary_PHY 0x%02x", p[9])
 	}
 	ad.PHY = phy
+	// Secondary_PHY 0x00 means no packets on the secondary channel.
+	if p[10] != 0 {
+		if ad.SecondaryPHY, ok = phys[p[10]]; !ok {
+			return ad, fmt.Errorf("unknown Secondary_PHY 0x%02x", p[10])
+		}
+	}
+	if p[11] != extendedSIDUnavailable {
+		ad.SID, ad.SIDKnown = p[11], true
+	}
 	if int8(p[12]) != extendedTxPowerUnavailable {
 		ad.TxPower, ad.TxPowerKnown = int8(p[12]), true
 	}
