@@ -3,12 +3,20 @@ package enrich
 import (
 	"context"
 	"testing"
+
+	"github.com/bluestream/bluestream/services/enricher/internal/privacy"
 )
 
 // BenchmarkEnrich reports enrichments per second for a mixed fleet: four gateways,
 // registered and unknown devices, RPA resolution, merging, pseudonyms and positions.
 func BenchmarkEnrich(b *testing.B) {
+	b.Run("uncached", func(b *testing.B) { benchmarkEnrich(b) })
+	b.Run("pseudonym_cache", func(b *testing.B) { benchmarkEnrich(b, privacy.WithCache(4096)) })
+}
+
+func benchmarkEnrich(b *testing.B, opts ...privacy.Option) {
 	h := newHarness(b, true)
+	enr := h.newEnricher(b, opts...)
 	readings := scenario(2000)
 	ctx := context.Background()
 	b.ResetTimer()
@@ -18,7 +26,7 @@ func BenchmarkEnrich(b *testing.B) {
 		r := readings[i%len(readings)]
 		// Shift each pass in time so event time keeps moving forward and windows close.
 		r.ReceivedAt = r.ReceivedAt.Add(ms(200_000 * (i / len(readings))).Sub(t0))
-		out, err := h.enr.Add(ctx, r)
+		out, err := enr.Add(ctx, r)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -318,3 +318,20 @@ func TestGatewayRetiredInsideWindow(t *testing.T) {
 		t.Fatalf("flush with no registered receiver: %v", err)
 	}
 }
+
+func TestErasureWithPseudonymCache(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, true)
+	enr := h.newEnricher(t, privacy.WithCache(1024))
+	before := feed(t, enr, heard("gw-sw", ms(0), badgeRPA(1), -60, "x"))[0]
+	events := mustExecute(t, h.reg, registryErasure("dev-badge", h.reg.DeviceVersion("dev-badge")))
+	if _, err := enr.Erase(ctx, events[0].(registry.DeviceErased), ms(5)); err != nil {
+		t.Fatal(err)
+	}
+	mustExecute(t, h.reg, reRegisterBadge(h.reg.DeviceVersion("dev-badge")))
+	after := feed(t, enr, heard("gw-sw", ms(10), badgeRPA(1), -60, "y"))[0]
+	if !after.Registered || after.DevicePseudonym == before.DevicePseudonym || after.OwnerPseudonym == before.OwnerPseudonym {
+		t.Fatal("cached pseudonyms survived erasure")
+	}
+}

@@ -87,9 +87,9 @@ func newHarness(t testing.TB, withAgreement bool) *harness {
 }
 
 // newEnricher shares the harness's registry and keystore, as a second replica would.
-func (h *harness) newEnricher(t testing.TB) *Enricher {
+func (h *harness) newEnricher(t testing.TB, opts ...privacy.Option) *Enricher {
 	t.Helper()
-	pz, err := privacy.NewPseudonymizer(h.keys, privacy.Period{Length: 24 * time.Hour})
+	pz, err := privacy.NewPseudonymizer(h.keys, privacy.Period{Length: 24 * time.Hour}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,21 +52,38 @@ type Pseudonym struct {
 // pseudonymEncoding keeps pseudonyms short, case-insensitive and URL-safe.
 var pseudonymEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// Pseudonymizer turns identifiers into pseudonyms with keys from a Keystore.
+// Pseudonymizer turns identifiers into pseudonyms with keys from a Keystore. It is
+// safe for concurrent use.
 type Pseudonymizer struct {
 	keys   Keystore
 	period Period
+	cache  *pseudonymCache
+}
+
+// Option configures a Pseudonymizer.
+type Option func(*Pseudonymizer)
+
+// WithCache keeps up to size computed pseudonyms in memory, saving the keystore
+// lookups and two HMACs per reading of a device seen before. The default is no
+// cache. Erase subjects through ForgetSubject, which empties the cache; a key
+// destroyed behind the pseudonymizer's back would keep its pseudonyms cached.
+func WithCache(size int) Option {
+	return func(p *Pseudonymizer) { p.cache = newPseudonymCache(size) }
 }
 
 // NewPseudonymizer returns a pseudonymizer; it fails if the period is unusable.
-func NewPseudonymizer(keys Keystore, period Period) (*Pseudonymizer, error) {
+func NewPseudonymizer(keys Keystore, period Period, opts ...Option) (*Pseudonymizer, error) {
 	if keys == nil {
 		return nil, fmt.Errorf("creating pseudonymizer: keystore is nil")
 	}
 	if _, err := period.Index(time.Unix(0, 0)); err != nil {
 		return nil, fmt.Errorf("creating pseudonymizer: %w", err)
 	}
-	return &Pseudonymizer{keys: keys, period: period}, nil
+	p := &Pseudonymizer{keys: keys, period: period}
+	for _, opt := range opts {
+		opt(p)
+	}
+	return p, nil
 }
 
 // Subject pseudonymises ref (a device id, owner reference…) belonging to a known data
@@ -74,12 +91,25 @@ func NewPseudonymizer(keys Keystore, period Period) (*Pseudonymizer, error) {
 // Destroying the subject key makes every past pseudonym of that subject unlinkable to
 // the identifier, while other subjects' pseudonyms stay as they were.
 func (p *Pseudonymizer) Subject(ctx context.Context, tenant, subject, ref string, at time.Time) (Pseudonym, error) {
+	idx, err := p.period.Index(at)
+	if err != nil {
+		return Pseudonym{}, fmt.Errorf("pseudonymising subject: %w", err)
+	}
+	ck := cacheKey{tenant: tenant, subject: subject, ref: ref, period: idx}
+	if ps, ok := p.cache.get(ck); ok {
+		return ps, nil
+	}
 	sk, err := p.keys.SubjectKey(ctx, tenant, subject)
 	if err != nil {
 		return Pseudonym{}, fmt.Errorf("pseudonymising subject: %w", err)
 	}
 	inner := mac(sk, "subject", ref)
-	return p.outer(ctx, tenant, "subject", string(inner), at)
+	ps, err := p.outer(ctx, tenant, "subject", string(inner), at)
+	if err != nil {
+		return Pseudonym{}, err
+	}
+	p.cache.put(ck, ps)
+	return ps, nil
 }
 
 // Period returns the key period the pseudonymizer cuts time into.
@@ -88,9 +118,13 @@ func (p *Pseudonymizer) Period() Period { return p.period }
 // ForgetSubject destroys the subject's key: every pseudonym made with it becomes
 // unlinkable to the identifier, and the subject's next pseudonym starts afresh.
 func (p *Pseudonymizer) ForgetSubject(ctx context.Context, tenant, subject string) error {
+	// Empty the cache first: if destroying fails and is retried, no stale pseudonym
+	// can be served in between.
+	p.cache.clear()
 	if err := p.keys.DestroySubjectKey(ctx, tenant, subject); err != nil {
 		return fmt.Errorf("forgetting subject: %w", err)
 	}
+	p.cache.clear()
 	return nil
 }
 
@@ -98,7 +132,20 @@ func (p *Pseudonymizer) ForgetSubject(ctx context.Context, tenant, subject strin
 // address of an unregistered phone. Only the period key protects it: there is nobody
 // to ask for erasure, and the pseudonym changes with every period anyway.
 func (p *Pseudonymizer) Anonymous(ctx context.Context, tenant, ref string, at time.Time) (Pseudonym, error) {
-	return p.outer(ctx, tenant, "anonymous", ref, at)
+	idx, err := p.period.Index(at)
+	if err != nil {
+		return Pseudonym{}, fmt.Errorf("pseudonymising: %w", err)
+	}
+	ck := cacheKey{tenant: tenant, anonymous: true, ref: ref, period: idx}
+	if ps, ok := p.cache.get(ck); ok {
+		return ps, nil
+	}
+	ps, err := p.outer(ctx, tenant, "anonymous", ref, at)
+	if err != nil {
+		return Pseudonym{}, err
+	}
+	p.cache.put(ck, ps)
+	return ps, nil
 }
 
 func (p *Pseudonymizer) outer(ctx context.Context, tenant, domain, value string, at time.Time) (Pseudonym, error) {

@@ -142,3 +142,34 @@ func BenchmarkSubjectPseudonym(b *testing.B) {
 		}
 	}
 }
+
+func TestCachedPseudonymizerMatchesUncachedAndForgets(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ks := NewMemoryKeystore()
+	plain, _ := NewPseudonymizer(ks, day)
+	cached, _ := NewPseudonymizer(ks, day, WithCache(2))
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	for round := range 3 { // the third round runs after the tiny cache overflowed
+		for _, dev := range []string{"dev-1", "dev-2", "dev-3"} {
+			want, _ := plain.Subject(ctx, "acme", dev, dev, at)
+			got, _ := cached.Subject(ctx, "acme", dev, dev, at)
+			if got != want {
+				t.Fatalf("round %d %s: cached %s, uncached %s", round, dev, got.Value, want.Value)
+			}
+			wantAnon, _ := plain.Anonymous(ctx, "acme", dev, at)
+			gotAnon, _ := cached.Anonymous(ctx, "acme", dev, at)
+			if gotAnon != wantAnon {
+				t.Fatalf("round %d %s: cached anonymous %s, uncached %s", round, dev, gotAnon.Value, wantAnon.Value)
+			}
+		}
+	}
+	before, _ := cached.Subject(ctx, "acme", "dev-3", "dev-3", at)
+	if err := cached.ForgetSubject(ctx, "acme", "dev-3"); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := cached.Subject(ctx, "acme", "dev-3", "dev-3", at)
+	if after == before {
+		t.Fatal("cache served a pseudonym of a forgotten subject")
+	}
+}
