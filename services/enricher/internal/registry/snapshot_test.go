@@ -46,7 +46,7 @@ func TestRestoreRejectsInconsistentSnapshot(t *testing.T) {
 	executeAll(t, live, history()[:9])
 	tests := []struct {
 		name    string
-		corrupt  func(*Snapshot)
+		corrupt func(*Snapshot)
 		mention string
 	}{
 		{"unknown_kind", func(s *Snapshot) { s.Versions[0].Kind = "planet" }, "versions[0].kind"},
