@@ -92,7 +92,9 @@ func (m *Monitor) Observe(r enriched.Reading, expected time.Duration) []Event {
 	return events
 }
 
-// Tick raises silence alerts whose deadlines passed before now.
+// Tick raises silence alerts whose deadlines passed before now. Gateway
+// silence is only ever found here; device silence also from the gap when
+// the device reports again.
 func (m *Monitor) Tick(now time.Time) []Event {
 	var events []Event
 	for _, due := range m.deadlines.Due(now.UTC()) {

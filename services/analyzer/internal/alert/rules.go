@@ -19,12 +19,12 @@ func (m *Monitor) observeGateway(id string, t time.Time) []Event {
 	} else if t.Before(g.LastSeen) {
 		return nil
 	}
+	// Unlike a device, a gateway's readings arrive on every partition, so a
+	// gap between two of them here may only be the consumer's interleaving.
+	// Silence is therefore decided by Tick alone, which the engine drives
+	// with the low watermark: once every partition is past a time, the gap
+	// is real.
 	k := key{Rule: RuleGatewaySilent, Subject: gatewayPrefix + id}
-	// A gap noticed only now (no Tick in between) is still reported, so the
-	// alert history does not depend on how often ticks came.
-	if !g.LastSeen.IsZero() && t.Sub(g.LastSeen) > m.cfg.GatewaySilentAfter {
-		events = m.raise(gatewaySilentAlert(id, g.LastSeen, m.cfg.GatewaySilentAfter), events)
-	}
 	events = m.resolve(k, t, "gateway reporting again", events)
 	g.LastSeen = t
 	m.markDirty(gatewayPrefix + id)

@@ -32,6 +32,14 @@ func (e *Engine) Commit(ctx context.Context) error {
 		muts = append(muts, store.Mutation{Key: erasedPrefix + id, Value: []byte{}})
 	}
 	clear(e.dirtyErased)
+	if e.clock.dirty {
+		b, err := e.clock.encode()
+		if err != nil {
+			return fmt.Errorf("encoding %s: %w", clockKey, err)
+		}
+		muts = append(muts, store.Mutation{Key: clockKey, Value: b})
+		e.clock.dirty = false
+	}
 	batch := store.Batch{Mutations: muts, Offsets: make(map[store.Partition]int64, len(e.dirtyOffsets))}
 	for p := range e.dirtyOffsets {
 		batch.Offsets[p] = e.offsets[p]
@@ -56,6 +64,13 @@ func (e *Engine) Dump(emit func(key string, value []byte) error) error {
 		return func(key string, value []byte) error { return emit(prefix+key, value) }
 	}
 	if err := e.monitor.Dump(prefixed(alertPrefix)); err != nil {
+		return err
+	}
+	clock, err := e.clock.encode()
+	if err != nil {
+		return err
+	}
+	if err := emit(clockKey, clock); err != nil {
 		return err
 	}
 	for _, id := range slices.Sorted(maps.Keys(e.erased)) {

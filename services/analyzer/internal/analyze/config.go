@@ -12,9 +12,10 @@ import (
 type Config struct {
 	Projection projection.Config
 	Alerts     alert.Config
-	// Lateness is how far event time may run behind the newest reading
-	// before timeouts fire: readings from slower partitions or gateways get
-	// this long to arrive before a device is declared gone. Default 10s.
+	// Lateness holds timeouts back behind the low watermark (the oldest of
+	// the partitions' newest event times), for readings that arrive out of
+	// order within a partition, e.g. from gateways with slower uplinks.
+	// Default 10s.
 	Lateness time.Duration
 }
 

@@ -54,6 +54,7 @@ type Engine struct {
 	monitor *alert.Monitor
 	erased  map[string]bool // pseudonyms whose late readings must be dropped
 	offsets map[store.Partition]int64
+	clock   partitionClock
 
 	dirtyOffsets map[store.Partition]struct{}
 	dirtyErased  map[string]struct{}
@@ -95,6 +96,7 @@ func (e *Engine) restore(ctx context.Context) error {
 		{projectionPrefix, e.proj.Load},
 		{alertPrefix, e.monitor.Load},
 		{erasedPrefix, func(key string, _ []byte) error { e.erased[key] = true; return nil }},
+		{clockKey, func(_ string, value []byte) error { return e.clock.decode(value) }},
 	}
 	for _, l := range loaders {
 		err := e.store.Scan(ctx, l.prefix, func(key string, value []byte) error {
@@ -141,7 +143,8 @@ func (e *Engine) ApplyReading(at Offset, r enriched.Reading) (Output, error) {
 	if e.erased[r.DeviceID] {
 		return Output{}, nil // in flight when its subject was erased
 	}
-	out := e.tick(r.EventTime.Add(-e.cfg.Lateness))
+	e.clock.observe(at.Partition, r.EventTime)
+	out := e.tick(e.clock.low().Add(-e.cfg.Lateness))
 	out.Presence = append(out.Presence, visible(e.proj.Apply(r))...)
 	expected, _ := e.proj.ExpectedInterval(r.DeviceID)
 	out.Alerts = append(out.Alerts, e.monitor.Observe(r, expected)...)
