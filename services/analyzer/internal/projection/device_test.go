@@ -67,6 +67,10 @@ func TestDevices_filters_and_pages(t *testing.T) {
 	if want := []string{"d0", "d2", "d4", "d6"}; !slices.Equal(got, want) {
 		t.Errorf("zone lab pages = %v, want %v", got, want)
 	}
+	p.Erase("d2") // a cursor naming a device erased between pages still works
+	if page, _ := p.Devices(DeviceFilter{Zone: zoneA.Key(), After: "d2", Limit: 1}); len(page) != 1 || page[0].ID != "d4" {
+		t.Errorf("page after erased cursor d2 = %v, want [d4]", page)
+	}
 	page, _ := p.Devices(DeviceFilter{Categories: []enriched.Category{enriched.CategoryAsset}})
 	if len(page) != 1 || page[0].ID != "d6" {
 		t.Errorf("asset filter = %d devices, want d6 only", len(page))

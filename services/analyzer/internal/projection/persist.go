@@ -86,6 +86,7 @@ func (p *Projection) Load(key string, value []byte) error {
 			return fmt.Errorf("decoding %s: %w", key, err)
 		}
 		p.devices[d.ID] = d
+		p.order = nil
 		if d.Presence.Present {
 			p.deadlines.Set(d.ID, d.LastSeen.Add(d.Interval.timeout(p.cfg)))
 		}

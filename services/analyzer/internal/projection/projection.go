@@ -15,6 +15,9 @@ type Projection struct {
 	zones     map[string]*zone
 	deadlines deadline.Queue
 	watermark time.Time // newest event or tick time seen
+	// order caches the sorted device ids for paging; nil when a device was
+	// added or removed since, and rebuilt on the next listing.
+	order []string
 
 	dirtyDevices map[string]struct{}
 	dirtyZones   map[string]struct{}
@@ -50,6 +53,7 @@ func (p *Projection) Apply(r enriched.Reading) []Event {
 	if !seen {
 		d = &device{ID: r.DeviceID, FirstSeen: t}
 		p.devices[r.DeviceID] = d
+		p.order = nil
 	}
 	p.markDevice(d.ID)
 	var events []Event
@@ -97,6 +101,7 @@ func (p *Projection) Erase(deviceID string) bool {
 		p.zone(d.Presence.Zone).forget(d.Restricted)
 	}
 	delete(p.devices, deviceID)
+	p.order = nil
 	p.deadlines.Remove(deviceID)
 	p.markDevice(deviceID)
 	return true

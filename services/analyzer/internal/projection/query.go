@@ -69,10 +69,17 @@ func (p *Projection) Devices(f DeviceFilter) (page []DeviceView, next string) {
 	if limit <= 0 {
 		limit = 100
 	}
-	for _, id := range sortedKeys(p.devices) {
-		if id <= f.After && f.After != "" {
-			continue
+	if p.order == nil {
+		p.order = sortedKeys(p.devices)
+	}
+	start := 0
+	if f.After != "" {
+		start, _ = slices.BinarySearch(p.order, f.After)
+		if start < len(p.order) && p.order[start] == f.After {
+			start++
 		}
+	}
+	for _, id := range p.order[start:] {
 		d := p.devices[id]
 		if !f.matches(d) {
 			continue
