@@ -56,6 +56,14 @@ func TestMergesCopiesAndPlacesDevice(t *testing.T) {
 	if errM > 1 {
 		t.Fatalf("position %.2f m from truth with RSSI rounded to 1 dB", errM)
 	}
+	// office() maps plan metres to degrees; the estimate must land where the plan says.
+	wantLL := office("", got.Geo.Position.X, got.Geo.Position.Y).Position
+	if ll := got.Geo.Position.WGS84; ll == nil || math.Abs(ll.Lat-wantLL.Lat) > 1e-9 || math.Abs(ll.Lon-wantLL.Lon) > 1e-9 {
+		t.Fatalf("WGS84 of estimate = %v, want %v", got.Geo.Position.WGS84, wantLL)
+	}
+	if wantPosHash, _ := geo.Geohash(wantLL, 9); got.Geo.Position.Geohash != wantPosHash {
+		t.Fatalf("estimate geohash %s, want %s", got.Geo.Position.Geohash, wantPosHash)
+	}
 	if !got.Registered || got.Privacy.Category != privacy.CategoryEmployee || !got.Privacy.WorksCouncilCovered || !got.Privacy.RotatingAddress {
 		t.Fatalf("privacy = %+v, registered %v", got.Privacy, got.Registered)
 	}

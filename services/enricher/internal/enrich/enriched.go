@@ -3,6 +3,7 @@ package enrich
 import (
 	"time"
 
+	"github.com/bluestream/bluestream/services/enricher/internal/geo"
 	"github.com/bluestream/bluestream/services/enricher/internal/privacy"
 )
 
@@ -44,6 +45,10 @@ type Position struct {
 	X, Y        float64 // metres on the floor plan
 	ErrorMetres float64 // distance RMS of the estimate
 	Gateways    int
+	// WGS84 and Geohash place the estimate on the globe, mapped through the ranging
+	// gateways' two coordinates; nil and empty when their positions cannot span a plane.
+	WGS84   *geo.LatLon
+	Geohash string
 }
 
 // Receiver is one gateway that heard the advertisement.

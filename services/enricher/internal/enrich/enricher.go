@@ -96,7 +96,7 @@ func New(cfg Config, dir Directory, pseudo *privacy.Pseudonymizer) (*Enricher, e
 		dir:       dir,
 		pseudo:    pseudo,
 		merger:    identity.NewMerger[Reading](cfg.MergeWindow),
-		positions: newPositionWindows(cfg.PositionWindow),
+		positions: newPositionWindows(cfg.PositionWindow, cfg.GeohashPrecision),
 	}, nil
 }
 

@@ -20,18 +20,19 @@ type placedRange struct {
 // positionWindows keeps each device's latest range from each gateway, so readings of
 // consecutive advertisements heard by different gateways still combine into a fix.
 type positionWindows struct {
-	window   time.Duration
-	devices  map[string]map[string]placedRange // window key → gateway id → latest range
-	updates  int
-	newestAt time.Time
+	window           time.Duration
+	geohashPrecision int
+	devices          map[string]map[string]placedRange // window key → gateway id → latest range
+	updates          int
+	newestAt         time.Time
 }
 
 // sweepEvery bounds memory: every so many updates, devices silent for a whole window
 // are dropped. Sweeping on every update would cost a pass over all devices each time.
 const sweepEvery = 4096
 
-func newPositionWindows(window time.Duration) *positionWindows {
-	return &positionWindows{window: window, devices: make(map[string]map[string]placedRange)}
+func newPositionWindows(window time.Duration, geohashPrecision int) *positionWindows {
+	return &positionWindows{window: window, geohashPrecision: geohashPrecision, devices: make(map[string]map[string]placedRange)}
 }
 
 // update records the ranges and returns a position from the ranges on the same site
@@ -55,6 +56,7 @@ func (w *positionWindows) update(key string, where registry.Placement, ranges []
 		}
 	}
 	var usable []geo.Range
+	var fixes []geo.PlanFix
 	// Gateway order, not map order: floating-point sums depend on order, and the same
 	// input must give the same output on every run and deployment target.
 	for _, gw := range slices.Sorted(maps.Keys(latest)) {
@@ -66,6 +68,7 @@ func (w *positionWindows) update(key string, where registry.Placement, ranges []
 			continue
 		}
 		usable = append(usable, geo.Range{Anchor: r.placement.Plan, Distance: r.distance})
+		fixes = append(fixes, geo.PlanFix{Plan: r.placement.Plan, Position: r.placement.Position})
 	}
 	if len(usable) < 3 {
 		return nil
@@ -74,7 +77,25 @@ func (w *positionWindows) update(key string, where registry.Placement, ranges []
 	if err != nil {
 		return nil // too few distinct or only collinear gateways: no fix this time
 	}
-	return &Position{X: est.Position.X, Y: est.Position.Y, ErrorMetres: est.ErrorMetres, Gateways: est.Ranges}
+	pos := &Position{X: est.Position.X, Y: est.Position.Y, ErrorMetres: est.ErrorMetres, Gateways: est.Ranges}
+	w.locate(pos, fixes)
+	return pos
+}
+
+// locate adds the WGS84 position and geohash, mapping the plan through the very
+// gateways that ranged the device. Gateways registered without a real position (all
+// at one spot, or on a line) give no map, and the position stays plan-only.
+func (w *positionWindows) locate(pos *Position, fixes []geo.PlanFix) {
+	m, err := geo.FitPlanMap(fixes)
+	if err != nil {
+		return
+	}
+	ll := m.Position(geo.Point{X: pos.X, Y: pos.Y})
+	hash, err := geo.Geohash(ll, w.geohashPrecision)
+	if err != nil {
+		return // a plan far outside the gateways can map beyond the poles
+	}
+	pos.WGS84, pos.Geohash = &ll, hash
 }
 
 // forget drops a device's ranges, e.g. after erasure.
