@@ -1,0 +1,24 @@
+package server
+
+import (
+	"fmt"
+
+	transformerv1 "github.com/bluestream/bluestream/gen/bluestream/transformer/v1"
+	"github.com/bluestream/bluestream/services/transformer/internal/decode"
+)
+
+// Builtins describes the built-in decoders in the API's terms.
+func Builtins() []*transformerv1.Decoder {
+	var out []*transformerv1.Decoder
+	for _, d := range decode.Builtins() {
+		pd := &transformerv1.Decoder{Name: d.Name, Kind: "builtin"}
+		for _, id := range d.CompanyIDs {
+			pd.CompanyIds = append(pd.CompanyIds, uint32(id))
+		}
+		for _, u := range d.ServiceUUIDs {
+			pd.ServiceUuids = append(pd.ServiceUuids, fmt.Sprintf("%04x", u))
+		}
+		out = append(out, pd)
+	}
+	return out
+}
