@@ -8,6 +8,7 @@ import (
 
 	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
+	"github.com/bluestream/bluestream/services/analyzer/internal/store/boltstore"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store/memstore"
 )
 
@@ -39,9 +40,21 @@ func benchIDs(n int) []string {
 }
 
 // BenchmarkEngineApply measures records per second through projections and
-// alert rules, committing every 1,000 records to an in-memory store.
+// alert rules for 10,000 devices, committing every 1,000 records.
 func BenchmarkEngineApply(b *testing.B) {
-	e := openEngine(b, memstore.New())
+	b.Run("memstore", func(b *testing.B) { benchApply(b, memstore.New()) })
+	b.Run("boltstore", func(b *testing.B) {
+		st, err := boltstore.Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		benchApply(b, st)
+	})
+}
+
+func benchApply(b *testing.B, st store.Store) {
+	e := openEngine(b, st)
 	ids := benchIDs(10_000)
 	readings := make([]enriched.Reading, 50_000)
 	for i := range readings {

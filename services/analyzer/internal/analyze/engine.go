@@ -52,7 +52,10 @@ type Engine struct {
 	store   store.Store
 	proj    *projection.Projection
 	monitor *alert.Monitor
-	erased  map[string]bool // pseudonyms whose late readings must be dropped
+	// erased holds tombstones of erased pseudonyms so readings still in
+	// flight are dropped. The pseudonym's key is destroyed, so a tombstone
+	// identifies nobody.
+	erased  map[string]bool
 	offsets map[store.Partition]int64
 	clock   partitionClock
 
