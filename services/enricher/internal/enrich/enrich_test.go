@@ -265,7 +265,7 @@ func registryErasure(deviceID string, version uint64) registry.RequestErasure {
 
 func reRegisterBadge(version uint64) registry.RegisterDevice {
 	return registry.RegisterDevice{DeviceID: "dev-badge", Tenant: "acme", IRKs: []identity.IRK{badgeIRK},
-		Category: registry.CategoryEmployee, OwnerRef: ownerRef, ExpectedVersion: version}
+		Category: registry.CategoryEmployee, OwnerRef: employeeRef, ExpectedVersion: version}
 }
 
 func contains(list []string, s string) bool {

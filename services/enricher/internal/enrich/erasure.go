@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/bluestream/bluestream/services/enricher/internal/privacy"
@@ -32,25 +31,22 @@ func (e *Enricher) Erase(ctx context.Context, ev registry.DeviceErased, now time
 	if err != nil {
 		return ErasureNotice{}, fmt.Errorf("erasing %q: %w", ev.AggregateID, err)
 	}
-	refs := []string{"device:" + ev.AggregateID}
-	if owner, ok := strings.CutPrefix(ev.Subject, "owner:"); ok {
-		refs = append(refs, "owner:"+owner)
-	}
+	refs := []string{deviceRef(ev.AggregateID), ownerRef}
 	notice := ErasureNotice{Tenant: ev.Tenant, DeviceID: ev.AggregateID, FromPeriod: from, ToPeriod: to}
 	for idx := from; idx <= to; idx++ {
 		at := period.Start(idx)
 		for _, ref := range refs {
-			p, err := e.pseudo.Subject(ctx, ev.Tenant, ev.Subject, ref, at)
+			p, err := e.pseudo.Subject(ctx, ev.Tenant, ev.SubjectID, ref, at)
 			if err != nil {
 				return ErasureNotice{}, fmt.Errorf("erasing %q: %w", ev.AggregateID, err)
 			}
 			notice.Pseudonyms = append(notice.Pseudonyms, p.Value)
 		}
 	}
-	if err := e.pseudo.ForgetSubject(ctx, ev.Tenant, ev.Subject); err != nil {
+	if err := e.pseudo.ForgetSubject(ctx, ev.Tenant, ev.SubjectID); err != nil {
 		return ErasureNotice{}, fmt.Errorf("erasing %q: %w", ev.AggregateID, err)
 	}
-	e.positions.forget("device:" + ev.AggregateID)
+	e.positions.forget(deviceRef(ev.AggregateID))
 	slices.Sort(notice.Pseudonyms)
 	return notice, nil
 }

@@ -16,8 +16,8 @@ var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 func ms(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
 
 const (
-	ownerRef  = "HR-4711-MUELLER"
-	visitorID = "dev-visitor-phone"
+	employeeRef = "HR-4711-MUELLER"
+	visitorID   = "dev-visitor-phone"
 )
 
 var (
@@ -53,7 +53,7 @@ func newRegistry(t testing.TB, withAgreement bool) *registry.Registry {
 		mustExecute(t, r, g)
 	}
 	mustExecute(t, r, registry.RegisterDevice{DeviceID: "dev-badge", Tenant: "acme", IRKs: []identity.IRK{badgeIRK},
-		Category: registry.CategoryEmployee, OwnerRef: ownerRef})
+		Category: registry.CategoryEmployee, OwnerRef: employeeRef})
 	mustExecute(t, r, registry.RegisterDevice{DeviceID: visitorID, Tenant: "acme",
 		Identity: registry.Identity{Address: &visitorAddr, AddressType: identity.AddressRandom}, Category: registry.CategoryVisitor, Consent: true})
 	mustExecute(t, r, registry.RegisterDevice{DeviceID: "dev-forklift", Tenant: "acme",

@@ -86,7 +86,7 @@ func forbiddenForms(readings []Reading) [][]byte {
 	forms = append(forms,
 		assetBeacon.UUID[:], []byte(hex.EncodeToString(assetBeacon.UUID[:])), []byte(assetBeacon.String()),
 		badgeIRK[:], []byte(hex.EncodeToString(badgeIRK[:])),
-		[]byte(ownerRef), []byte("FLEET-12"),
+		[]byte(employeeRef), []byte("FLEET-12"),
 		[]byte("dev-badge"), []byte(visitorID), []byte("dev-forklift"),
 	)
 	return forms

@@ -67,7 +67,7 @@ func (e *Enricher) lookupDevice(tenant string, r Reading) (registry.Device, bool
 func (e *Enricher) knownSubject(ctx context.Context, gw registry.Gateway, d registry.Device, at time.Time, rotating bool) (subject, error) {
 	// A resolved RPA is rotating on air but stable in identity: the pseudonym follows
 	// the device, so the flag still tells consumers the address was a rotating one.
-	s := subject{registered: true, windowKey: "device:" + d.ID, mayLocate: true}
+	s := subject{registered: true, windowKey: deviceRef(d.ID), mayLocate: true}
 	ps := privacy.Subject{Category: categoryOf(d.Category), Consent: d.Consent, RotatingAddress: rotating}
 	if ps.Category == privacy.CategoryEmployee {
 		if in := e.dir.AgreementsInForce(d.Tenant, gw.Placement.Site, at); len(in) > 0 {
@@ -81,11 +81,11 @@ func (e *Enricher) knownSubject(ctx context.Context, gw registry.Gateway, d regi
 	s.tags = tags
 	uncovered := tags.Category == privacy.CategoryEmployee && !tags.WorksCouncilCovered
 	s.mayLocate = !uncovered
-	if s.device, err = e.pseudo.Subject(ctx, d.Tenant, d.Subject(), "device:"+d.ID, at); err != nil {
+	if s.device, err = e.pseudo.Subject(ctx, d.Tenant, d.SubjectID, deviceRef(d.ID), at); err != nil {
 		return subject{}, err
 	}
 	if d.OwnerRef != "" && !uncovered {
-		owner, err := e.pseudo.Subject(ctx, d.Tenant, d.Subject(), "owner:"+d.OwnerRef, at)
+		owner, err := e.pseudo.Subject(ctx, d.Tenant, d.SubjectID, ownerRef, at)
 		if err != nil {
 			return subject{}, err
 		}
@@ -93,6 +93,13 @@ func (e *Enricher) knownSubject(ctx context.Context, gw registry.Gateway, d regi
 	}
 	return s, nil
 }
+
+// The references pseudonymised under a subject's key. The owner needs no reference of
+// its own: the subject id already stands for the owner, so the owner reference itself
+// never enters a pseudonym and erasure can list owner pseudonyms without knowing it.
+const ownerRef = "owner"
+
+func deviceRef(id string) string { return "device:" + id }
 
 // unknownSubject pseudonymises what the device showed: its beacon identity if any,
 // else its address. No subject key applies: there is nobody to erase.

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func (c RecordAgreement) decide(s *state, now time.Time) ([]Event, error) {
+func (c RecordAgreement) decide(s *state, dc decision) ([]Event, error) {
 	if err := validateID("agreement_id", c.AgreementID); err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (c RecordAgreement) decide(s *state, now time.Time) ([]Event, error) {
 		return nil, fmt.Errorf("agreement %q belongs to another tenant: %w", c.AgreementID, ErrAlreadyExists)
 	}
 	return []Event{AgreementRecorded{
-		Meta:      Meta{AggregateID: c.AgreementID, Version: s.version(kindAgreement, c.AgreementID) + 1, OccurredAt: now},
+		Meta:      Meta{AggregateID: c.AgreementID, Version: s.version(kindAgreement, c.AgreementID) + 1, OccurredAt: dc.now},
 		Tenant:    c.Tenant,
 		Site:      c.Site,
 		ValidFrom: c.ValidFrom,

@@ -56,7 +56,7 @@ func (s *state) applyKnown(e Event) error {
 		delete(s.gateways, e.AggregateID)
 	case DeviceRegistered:
 		d := Device{ID: e.AggregateID, Tenant: e.Tenant, Identity: e.Identity, IRKs: slices.Clone(e.IRKs),
-			Category: e.Category, OwnerRef: e.OwnerRef, Consent: e.Consent, Version: e.Version}
+			Category: e.Category, OwnerRef: e.OwnerRef, SubjectID: e.SubjectID, Consent: e.Consent, Version: e.Version}
 		s.devices[d.ID] = d
 		s.index(d)
 	case DeviceAssigned:
@@ -64,7 +64,7 @@ func (s *state) applyKnown(e Event) error {
 		if !ok {
 			return fmt.Errorf("device: %w", ErrNotFound)
 		}
-		d.Category, d.OwnerRef, d.Consent, d.Version = e.Category, e.OwnerRef, e.Consent, e.Version
+		d.Category, d.OwnerRef, d.SubjectID, d.Consent, d.Version = e.Category, e.OwnerRef, e.SubjectID, e.Consent, e.Version
 		s.devices[d.ID] = d
 	case DeviceErased:
 		d, ok := s.devices[e.AggregateID]

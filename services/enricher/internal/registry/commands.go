@@ -79,5 +79,5 @@ type RequestErasure struct {
 
 // Command is one of the command types above; each decides its events in its own file.
 type Command interface {
-	decide(s *state, now time.Time) ([]Event, error)
+	decide(s *state, dc decision) ([]Event, error)
 }

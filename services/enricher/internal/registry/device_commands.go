@@ -3,12 +3,11 @@ package registry
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/bluestream/bluestream/services/enricher/internal/identity"
 )
 
-func (c RegisterDevice) decide(s *state, now time.Time) ([]Event, error) {
+func (c RegisterDevice) decide(s *state, dc decision) ([]Event, error) {
 	if err := validateID("device_id", c.DeviceID); err != nil {
 		return nil, err
 	}
@@ -35,17 +34,18 @@ func (c RegisterDevice) decide(s *state, now time.Time) ([]Event, error) {
 		return nil, err
 	}
 	return []Event{DeviceRegistered{
-		Meta:     Meta{AggregateID: c.DeviceID, Version: s.version(kindDevice, c.DeviceID) + 1, OccurredAt: now},
-		Tenant:   c.Tenant,
-		Identity: c.Identity,
-		IRKs:     slices.Clone(c.IRKs),
-		Category: c.Category,
-		OwnerRef: c.OwnerRef,
-		Consent:  c.Consent,
+		Meta:      Meta{AggregateID: c.DeviceID, Version: s.version(kindDevice, c.DeviceID) + 1, OccurredAt: dc.now},
+		Tenant:    c.Tenant,
+		Identity:  c.Identity,
+		IRKs:      slices.Clone(c.IRKs),
+		Category:  c.Category,
+		OwnerRef:  c.OwnerRef,
+		SubjectID: s.subjectFor(c.Tenant, c.OwnerRef, dc.newID),
+		Consent:   c.Consent,
 	}}, nil
 }
 
-func (c AssignDevice) decide(s *state, now time.Time) ([]Event, error) {
+func (c AssignDevice) decide(s *state, dc decision) ([]Event, error) {
 	if err := validateID("device_id", c.DeviceID); err != nil {
 		return nil, err
 	}
@@ -62,12 +62,32 @@ func (c AssignDevice) decide(s *state, now time.Time) ([]Event, error) {
 	if err := s.checkVersion(kindDevice, c.DeviceID, c.ExpectedVersion); err != nil {
 		return nil, err
 	}
+	subjectID := d.SubjectID
+	if c.OwnerRef != d.OwnerRef {
+		// A new owner is a new data subject; keeping the old key would link the new
+		// owner's pseudonyms to the previous owner's history.
+		subjectID = s.subjectFor(d.Tenant, c.OwnerRef, dc.newID)
+	}
 	return []Event{DeviceAssigned{
-		Meta:     Meta{AggregateID: c.DeviceID, Version: d.Version + 1, OccurredAt: now},
-		Category: c.Category,
-		OwnerRef: c.OwnerRef,
-		Consent:  c.Consent,
+		Meta:      Meta{AggregateID: c.DeviceID, Version: d.Version + 1, OccurredAt: dc.now},
+		Category:  c.Category,
+		OwnerRef:  c.OwnerRef,
+		SubjectID: subjectID,
+		Consent:   c.Consent,
 	}}, nil
+}
+
+// subjectFor returns the subject id of owner's other devices, or a fresh one for a new
+// owner or a device without owner.
+func (s *state) subjectFor(tenant, owner string, newID func() string) string {
+	if owner != "" {
+		for _, d := range s.devices {
+			if d.Tenant == tenant && d.OwnerRef == owner {
+				return d.SubjectID
+			}
+		}
+	}
+	return newID()
 }
 
 func validateIdentity(id Identity, irks int) error {

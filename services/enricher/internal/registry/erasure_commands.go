@@ -7,14 +7,14 @@ import (
 	"time"
 )
 
-func (c RequestErasure) decide(s *state, now time.Time) ([]Event, error) {
+func (c RequestErasure) decide(s *state, dc decision) ([]Event, error) {
 	switch {
 	case c.DeviceID != "" && c.OwnerRef != "":
 		return nil, invalid("device_id", "set either device_id or owner_ref, not both")
 	case c.DeviceID != "":
-		return c.eraseDevice(s, now)
+		return c.eraseDevice(s, dc.now)
 	case c.OwnerRef != "":
-		return c.eraseOwner(s, now)
+		return c.eraseOwner(s, dc.now)
 	default:
 		return nil, invalid("device_id", "set device_id or owner_ref")
 	}
@@ -57,8 +57,8 @@ func (c RequestErasure) eraseOwner(s *state, now time.Time) ([]Event, error) {
 
 func erasedEvent(d Device, now time.Time) DeviceErased {
 	return DeviceErased{
-		Meta:    Meta{AggregateID: d.ID, Version: d.Version + 1, OccurredAt: now},
-		Tenant:  d.Tenant,
-		Subject: d.Subject(),
+		Meta:      Meta{AggregateID: d.ID, Version: d.Version + 1, OccurredAt: now},
+		Tenant:    d.Tenant,
+		SubjectID: d.SubjectID,
 	}
 }

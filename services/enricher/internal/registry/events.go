@@ -47,20 +47,22 @@ type GatewayRetired struct {
 // DeviceRegistered records a new device.
 type DeviceRegistered struct {
 	Meta
-	Tenant   string
-	Identity Identity
-	IRKs     []identity.IRK
-	Category Category
-	OwnerRef string
-	Consent  bool
+	Tenant    string
+	Identity  Identity
+	IRKs      []identity.IRK
+	Category  Category
+	OwnerRef  string
+	SubjectID string
+	Consent   bool
 }
 
 // DeviceAssigned records a device's new owner and category.
 type DeviceAssigned struct {
 	Meta
-	Category Category
-	OwnerRef string
-	Consent  bool
+	Category  Category
+	OwnerRef  string
+	SubjectID string
+	Consent   bool
 }
 
 // AgreementRecorded records a works-council agreement.
@@ -73,9 +75,10 @@ type AgreementRecorded struct {
 }
 
 // DeviceErased records an erasure request: the device leaves the projection and the
-// enricher destroys Subject's key in tenant's keystore (crypto-shredding).
+// enricher destroys SubjectID's key in tenant's keystore (crypto-shredding). It
+// carries no personal data, so it can stay in the log for good.
 type DeviceErased struct {
 	Meta
-	Tenant  string
-	Subject string
+	Tenant    string
+	SubjectID string
 }

@@ -2,10 +2,9 @@ package registry
 
 import (
 	"fmt"
-	"time"
 )
 
-func (c RegisterGateway) decide(s *state, now time.Time) ([]Event, error) {
+func (c RegisterGateway) decide(s *state, dc decision) ([]Event, error) {
 	if err := validateID("gateway_id", c.GatewayID); err != nil {
 		return nil, err
 	}
@@ -25,14 +24,14 @@ func (c RegisterGateway) decide(s *state, now time.Time) ([]Event, error) {
 		return nil, err
 	}
 	return []Event{GatewayRegistered{
-		Meta:      Meta{AggregateID: c.GatewayID, Version: 1, OccurredAt: now},
+		Meta:      Meta{AggregateID: c.GatewayID, Version: 1, OccurredAt: dc.now},
 		Tenant:    c.Tenant,
 		Placement: c.Placement,
 		RSSIAt1m:  c.RSSIAt1m,
 	}}, nil
 }
 
-func (c MoveGateway) decide(s *state, now time.Time) ([]Event, error) {
+func (c MoveGateway) decide(s *state, dc decision) ([]Event, error) {
 	if err := validateID("gateway_id", c.GatewayID); err != nil {
 		return nil, err
 	}
@@ -54,13 +53,13 @@ func (c MoveGateway) decide(s *state, now time.Time) ([]Event, error) {
 		rssi = c.RSSIAt1m
 	}
 	return []Event{GatewayMoved{
-		Meta:      Meta{AggregateID: c.GatewayID, Version: g.Version + 1, OccurredAt: now},
+		Meta:      Meta{AggregateID: c.GatewayID, Version: g.Version + 1, OccurredAt: dc.now},
 		Placement: c.Placement,
 		RSSIAt1m:  rssi,
 	}}, nil
 }
 
-func (c RetireGateway) decide(s *state, now time.Time) ([]Event, error) {
+func (c RetireGateway) decide(s *state, dc decision) ([]Event, error) {
 	if err := validateID("gateway_id", c.GatewayID); err != nil {
 		return nil, err
 	}
@@ -72,7 +71,7 @@ func (c RetireGateway) decide(s *state, now time.Time) ([]Event, error) {
 		return nil, err
 	}
 	return []Event{GatewayRetired{
-		Meta: Meta{AggregateID: c.GatewayID, Version: g.Version + 1, OccurredAt: now},
+		Meta: Meta{AggregateID: c.GatewayID, Version: g.Version + 1, OccurredAt: dc.now},
 	}}, nil
 }
 

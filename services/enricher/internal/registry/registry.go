@@ -1,7 +1,10 @@
 package registry
 
 import (
+	"crypto/rand"
+	"encoding/base32"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -12,11 +15,25 @@ type Registry struct {
 	mu    sync.RWMutex
 	state *state
 	now   func() time.Time
+	newID func() string
+}
+
+// Option configures a Registry.
+type Option func(*Registry)
+
+// WithSubjectIDs sets the source of new subject ids. The default draws 128 random
+// bits from crypto/rand; tests may pass a counter to get readable ids.
+func WithSubjectIDs(next func() string) Option {
+	return func(r *Registry) { r.newID = next }
 }
 
 // New returns an empty registry that stamps events with clock's time.
-func New(clock func() time.Time) *Registry {
-	return &Registry{state: newState(), now: clock}
+func New(clock func() time.Time, opts ...Option) *Registry {
+	r := &Registry{state: newState(), now: clock, newID: randomSubjectID}
+	for _, opt := range opts {
+		opt(r)
+	}
+	return r
 }
 
 // Decide checks a command against the current projection and returns the events it
@@ -26,7 +43,7 @@ func New(clock func() time.Time) *Registry {
 func (r *Registry) Decide(cmd Command) ([]Event, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return decide(r.state, cmd, r.now())
+	return decide(r.state, cmd, r.context())
 }
 
 // Execute decides a command and applies its events at once, under one lock, so two
@@ -35,7 +52,7 @@ func (r *Registry) Decide(cmd Command) ([]Event, error) {
 func (r *Registry) Execute(cmd Command) ([]Event, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	events, err := decide(r.state, cmd, r.now())
+	events, err := decide(r.state, cmd, r.context())
 	if err != nil {
 		return nil, err
 	}
@@ -66,9 +83,24 @@ func (r *Registry) Replay(events []Event) error {
 	return nil
 }
 
-func decide(s *state, cmd Command, now time.Time) ([]Event, error) {
+// decision is what a command may draw on besides the state: the time and fresh ids.
+type decision struct {
+	now   time.Time
+	newID func() string
+}
+
+func (r *Registry) context() decision { return decision{now: r.now(), newID: r.newID} }
+
+func decide(s *state, cmd Command, dc decision) ([]Event, error) {
 	if cmd == nil {
 		return nil, invalid("command", "must not be nil")
 	}
-	return cmd.decide(s, now)
+	return cmd.decide(s, dc)
+}
+
+// randomSubjectID returns "subj_" and 26 base32 characters (128 random bits).
+func randomSubjectID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms (Go 1.24+)
+	return "subj_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }

@@ -184,7 +184,7 @@ func TestEventsCarryAggregateAndVersion(t *testing.T) {
 	for _, e := range log {
 		if de, ok := e.(DeviceErased); ok {
 			erased++
-			if de.Subject == "" || de.Tenant != "acme" {
+			if de.SubjectID == "" || de.Tenant != "acme" {
 				t.Fatalf("erasure event %+v lacks subject or tenant", de)
 			}
 		}

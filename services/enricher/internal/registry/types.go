@@ -81,17 +81,13 @@ type Device struct {
 	// OwnerRef points at the person or thing the device belongs to (an HR number, an
 	// asset tag). It is personal data and never leaves the enricher in clear.
 	OwnerRef string
-	Consent  bool
-	Version  uint64
-}
-
-// Subject names the data subject whose key protects this device's pseudonyms: the
-// owner when there is one, so erasing a person shreds all their devices' pseudonyms.
-func (d Device) Subject() string {
-	if d.OwnerRef != "" {
-		return "owner:" + d.OwnerRef
-	}
-	return "device:" + d.ID
+	// SubjectID is a random name for the data subject whose key protects this
+	// device's pseudonyms: shared by all devices of one owner, so erasing a person
+	// shreds all their devices' pseudonyms, and meaningless on its own, so events and
+	// keystores that carry it reveal nobody.
+	SubjectID string
+	Consent   bool
+	Version   uint64
 }
 
 func (d Device) clone() Device {
