@@ -22,6 +22,10 @@ type Config struct {
 	// MinAggregate is k: restricted devices count in an aggregate only when
 	// at least k of them do. Default 5.
 	MinAggregate int
+	// MoveAfter is how many consecutive readings from another zone it
+	// takes to move a device there. Default 2: one stray reading from a
+	// gateway next door does not move it.
+	MoveAfter int
 	// BucketWidth is the resolution of occupancy windows. Default 1m.
 	BucketWidth time.Duration
 	// Buckets is how many buckets each zone keeps, so the longest window
@@ -41,6 +45,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MinAggregate == 0 {
 		c.MinAggregate = 5
+	}
+	if c.MoveAfter == 0 {
+		c.MoveAfter = 2
 	}
 	if c.BucketWidth == 0 {
 		c.BucketWidth = time.Minute
@@ -62,6 +69,8 @@ func (c Config) Validate() error {
 		return errors.New("projection.initial_timeout: must be positive")
 	case c.MinAggregate < 1:
 		return fmt.Errorf("projection.min_aggregate: must be at least 1, got %d", c.MinAggregate)
+	case c.MoveAfter < 1:
+		return fmt.Errorf("projection.move_after: must be at least 1, got %d", c.MoveAfter)
 	case c.BucketWidth <= 0:
 		return errors.New("projection.bucket_width: must be positive")
 	case c.Buckets < 1 || c.Buckets > 10_000:

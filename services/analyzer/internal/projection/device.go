@@ -48,6 +48,30 @@ type presence struct {
 	SessionStart time.Time `json:"ss"`
 	Zone         string    `json:"z,omitempty"`
 	ZoneEntered  time.Time `json:"ze"`
+	// Candidate is a zone the device has been reported in since
+	// CandidateSince, CandidateSeen times in a row, without moving yet.
+	Candidate      string    `json:"c,omitempty"`
+	CandidateSince time.Time `json:"cs"`
+	CandidateSeen  uint32    `json:"cn,omitempty"`
+}
+
+// propose counts a reading from zoneKey, a zone other than the current
+// one, and reports whether the move is confirmed and since when.
+func (pr *presence) propose(zoneKey string, t time.Time, needed int) (since time.Time, confirmed bool) {
+	if pr.Candidate != zoneKey {
+		pr.Candidate, pr.CandidateSince, pr.CandidateSeen = zoneKey, t, 0
+	}
+	pr.CandidateSeen++
+	if int(pr.CandidateSeen) < needed {
+		return time.Time{}, false
+	}
+	since = pr.CandidateSince
+	pr.clearCandidate()
+	return since, true
+}
+
+func (pr *presence) clearCandidate() {
+	pr.Candidate, pr.CandidateSince, pr.CandidateSeen = "", time.Time{}, 0
 }
 
 // record updates the latest values from r. Late readings (older than what

@@ -43,6 +43,9 @@ func (d *device) MarshalBinary() ([]byte, error) {
 	w.Time(d.Presence.SessionStart)
 	w.String(d.Presence.Zone)
 	w.Time(d.Presence.ZoneEntered)
+	w.String(d.Presence.Candidate)
+	w.Time(d.Presence.CandidateSince)
+	w.Uint(uint64(d.Presence.CandidateSeen))
 	return w.Bytes(), nil
 }
 
@@ -81,7 +84,10 @@ func (d *device) UnmarshalBinary(b []byte) error {
 		d.Interval.Gaps = append(d.Interval.Gaps, uint32(r.Uint()))
 	}
 	d.Interval.Next = uint8(r.Uint())
-	d.Presence = presence{Present: r.Bool(), SessionStart: r.Time(), Zone: r.String(), ZoneEntered: r.Time()}
+	d.Presence = presence{
+		Present: r.Bool(), SessionStart: r.Time(), Zone: r.String(), ZoneEntered: r.Time(),
+		Candidate: r.String(), CandidateSince: r.Time(), CandidateSeen: uint32(r.Uint()),
+	}
 	if err := r.Err(); err != nil {
 		return fmt.Errorf("decoding device: %w", err)
 	}

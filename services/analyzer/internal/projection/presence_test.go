@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
 )
 
 func TestPresence_session_with_move_and_timeout(t *testing.T) {
@@ -92,5 +94,35 @@ func TestPresence_late_reading_updates_values_but_not_presence(t *testing.T) {
 	}
 	if v, _ := p.Device("d1"); v.Zone != zoneA || !v.LastSeen.Equal(t0.Add(10*time.Second)) {
 		t.Errorf("late reading moved device to %v / last seen %v", v.Zone, v.LastSeen)
+	}
+}
+
+func TestPresence_stray_readings_from_a_neighbouring_zone_do_not_move_the_device(t *testing.T) {
+	t.Parallel()
+	p := newProjection(t, Config{})
+	var got []Event
+	for i, z := range []enriched.Zone{zoneA, zoneB, zoneA, zoneB, zoneA, zoneB, zoneB, zoneB} {
+		got = append(got, p.Apply(reading("d1", time.Duration(i)*time.Second, z))...)
+	}
+	want := []string{
+		"appeared d1 @0s zone=ber/b1/2/lab from= dwell=0s",
+		"zone_entered d1 @0s zone=ber/b1/2/lab from= dwell=0s",
+		// confirmed by the reading at 6s, dated at the first of the run (5s)
+		"zone_left d1 @5s zone=ber/b1/2/lab from= dwell=5s",
+		"moved_zone d1 @5s zone=ber/b1/2/hall from=ber/b1/2/lab dwell=5s",
+		"zone_entered d1 @5s zone=ber/b1/2/hall from= dwell=0s",
+	}
+	if g := describe(got); !slices.Equal(g, want) {
+		t.Errorf("events:\n got %q\nwant %q", g, want)
+	}
+}
+
+func TestPresence_move_after_one_reading_when_configured(t *testing.T) {
+	t.Parallel()
+	p := newProjection(t, Config{MoveAfter: 1})
+	p.Apply(reading("d1", 0, zoneA))
+	got := p.Apply(reading("d1", time.Second, zoneB))
+	if len(got) != 3 || got[1].Kind != MovedZone {
+		t.Errorf("events = %q, want an immediate move", describe(got))
 	}
 }

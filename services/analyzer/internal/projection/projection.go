@@ -141,7 +141,9 @@ func (p *Projection) reclassify(d *device, r enriched.Reading) {
 }
 
 // place starts a session or moves the device to zoneKey. An empty zoneKey
-// (gateway not placed) keeps the device where it was.
+// (gateway not placed) keeps the device where it was. A move needs
+// MoveAfter consecutive readings from the new zone, so a device between
+// two gateways does not flap; it is dated at the first of them.
 func (p *Projection) place(d *device, zoneKey string, t time.Time, events []Event) []Event {
 	if !d.Presence.Present {
 		d.Presence = presence{Present: true, SessionStart: t}
@@ -149,13 +151,23 @@ func (p *Projection) place(d *device, zoneKey string, t time.Time, events []Even
 		return p.enter(d, zoneKey, t, events)
 	}
 	from := d.Presence.Zone
-	if zoneKey == "" || zoneKey == from {
+	switch {
+	case zoneKey == "":
+		return events
+	case zoneKey == from:
+		d.Presence.clearCandidate()
+		return events
+	case from == "":
+		return p.enter(d, zoneKey, t, events)
+	}
+	at, confirmed := d.Presence.propose(zoneKey, t, p.cfg.MoveAfter)
+	if !confirmed {
 		return events
 	}
-	dwell := t.Sub(d.Presence.ZoneEntered)
-	events = p.leave(d, t, events)
-	events = append(events, Event{Kind: MovedZone, DeviceID: d.ID, At: t, Zone: zoneKey, FromZone: from, Dwell: dwell, Restricted: d.Restricted})
-	return p.enter(d, zoneKey, t, events)
+	dwell := at.Sub(d.Presence.ZoneEntered)
+	events = p.leave(d, at, events)
+	events = append(events, Event{Kind: MovedZone, DeviceID: d.ID, At: at, Zone: zoneKey, FromZone: from, Dwell: dwell, Restricted: d.Restricted})
+	return p.enter(d, zoneKey, at, events)
 }
 
 func (p *Projection) enter(d *device, zoneKey string, t time.Time, events []Event) []Event {
