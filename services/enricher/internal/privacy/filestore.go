@@ -129,6 +129,20 @@ func (s *FileKeystore) SubjectKey(_ context.Context, tenant, subject string) (Ke
 	return k, nil
 }
 
+// LookupSubjectKey implements Keystore.
+func (s *FileKeystore) LookupSubjectKey(_ context.Context, tenant, subject string) (Key, error) {
+	if err := checkNames(tenant, subject); err != nil {
+		return Key{}, fmt.Errorf("looking up subject key: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.subjects[subjectRef{tenant, subject}]
+	if !ok {
+		return Key{}, ErrNoSubjectKey
+	}
+	return k, nil
+}
+
 // DestroySubjectKey implements Keystore.
 func (s *FileKeystore) DestroySubjectKey(_ context.Context, tenant, subject string) error {
 	if err := checkNames(tenant, subject); err != nil {

@@ -25,6 +25,9 @@ func (Key) GoString() string { return "privacy.Key(redacted)" }
 // ErrInvalidName reports an empty tenant or subject name.
 var ErrInvalidName = errors.New("invalid key name")
 
+// ErrNoSubjectKey reports a subject without a key: never seen, or erased.
+var ErrNoSubjectKey = errors.New("no key for subject")
+
 // Keystore holds the secrets behind pseudonyms. Period keys exist per tenant and
 // period and rotate by moving to the next period; subject keys exist per tenant and
 // data subject until erasure destroys them. Every replica of the enricher must see the
@@ -35,6 +38,9 @@ type Keystore interface {
 	// SubjectKey returns the subject's key, creating a fresh random one if none exists,
 	// including after DestroySubjectKey, so a returning subject is unlinkable to its past.
 	SubjectKey(ctx context.Context, tenant, subject string) (Key, error)
+	// LookupSubjectKey returns the subject's key without creating one; it fails with
+	// ErrNoSubjectKey when the key never existed or was destroyed.
+	LookupSubjectKey(ctx context.Context, tenant, subject string) (Key, error)
 	// DestroySubjectKey forgets the subject's key for good; destroying a missing key is
 	// not an error, so replaying an erasure event is harmless.
 	DestroySubjectKey(ctx context.Context, tenant, subject string) error

@@ -52,6 +52,21 @@ func runKeystoreContract(t *testing.T, open func(t *testing.T) Keystore) {
 			t.Fatal("destroying alice changed bob's key")
 		}
 	})
+	t.Run("lookup_does_not_create", func(t *testing.T) {
+		t.Parallel()
+		ks := open(t)
+		if _, err := ks.LookupSubjectKey(ctx, "acme", "carol"); !errors.Is(err, ErrNoSubjectKey) {
+			t.Fatalf("lookup of a new subject: %v", err)
+		}
+		created, _ := ks.SubjectKey(ctx, "acme", "carol")
+		if k, err := ks.LookupSubjectKey(ctx, "acme", "carol"); err != nil || k != created {
+			t.Fatalf("lookup after creation: %v", err)
+		}
+		_ = ks.DestroySubjectKey(ctx, "acme", "carol")
+		if _, err := ks.LookupSubjectKey(ctx, "acme", "carol"); !errors.Is(err, ErrNoSubjectKey) {
+			t.Fatalf("lookup after destruction: %v", err)
+		}
+	})
 	t.Run("drop_periods_before", func(t *testing.T) {
 		t.Parallel()
 		ks := open(t)

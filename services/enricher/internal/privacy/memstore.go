@@ -51,6 +51,20 @@ func (s *MemoryKeystore) SubjectKey(_ context.Context, tenant, subject string) (
 	return getOrCreate(s.subjects, subjectRef{tenant, subject})
 }
 
+// LookupSubjectKey implements Keystore.
+func (s *MemoryKeystore) LookupSubjectKey(_ context.Context, tenant, subject string) (Key, error) {
+	if err := checkNames(tenant, subject); err != nil {
+		return Key{}, fmt.Errorf("looking up subject key: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.subjects[subjectRef{tenant, subject}]
+	if !ok {
+		return Key{}, ErrNoSubjectKey
+	}
+	return k, nil
+}
+
 // DestroySubjectKey implements Keystore. The map entry is overwritten before it is
 // deleted so the key bytes do not linger in the map's backing array.
 func (s *MemoryKeystore) DestroySubjectKey(_ context.Context, tenant, subject string) error {
