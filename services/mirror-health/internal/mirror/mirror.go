@@ -36,6 +36,7 @@ func New(cfg Config) (*Mirror, error) {
 type run struct {
 	cfg        Config
 	src, tgt   *kgo.Client
+	srcProd    *kgo.Client
 	srcAdm     *kadm.Client
 	syncs      syncStore
 	batches    int
@@ -74,7 +75,11 @@ func (m *Mirror) start(ctx context.Context) (*run, error) {
 		return nil, fmt.Errorf("creating source admin client: %w", err)
 	}
 	r.srcAdm = kadm.NewClient(srcAdmin)
-	counts, err := partitionCounts(ctx, r.srcAdm, cfg.Topics)
+	err = ensureSourceHeartbeats(ctx, r.srcAdm)
+	var counts map[string]int32
+	if err == nil {
+		counts, err = partitionCounts(ctx, r.srcAdm, mirroredTopics(cfg))
+	}
 	if err == nil {
 		err = ensureTargetTopics(ctx, tgtAdm, cfg, counts)
 	}
@@ -101,6 +106,10 @@ func (r *run) openClients(counts map[string]int32) error {
 	if err != nil {
 		return fmt.Errorf("creating source consumer: %w", err)
 	}
+	r.srcProd, err = kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(r.cfg.SourceBrokers...)}, r.cfg.SourceOpts...)...)
+	if err != nil {
+		return fmt.Errorf("creating source heartbeat producer: %w", err)
+	}
 	r.tgt, err = kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(r.cfg.TargetBrokers...),
 		kgo.TransactionalID(r.cfg.TransactionalID),
@@ -113,7 +122,7 @@ func (r *run) openClients(counts map[string]int32) error {
 }
 
 func (r *run) close() {
-	for _, c := range []*kgo.Client{r.src, r.tgt} {
+	for _, c := range []*kgo.Client{r.src, r.srcProd, r.tgt} {
 		if c != nil {
 			c.Close()
 		}
@@ -146,6 +155,11 @@ func (r *run) step(ctx context.Context) error {
 	checkpoint := !now.Before(r.nextCheck)
 	if len(out) == 0 && !beat && !checkpoint {
 		return nil
+	}
+	if beat {
+		if err := r.beatOnSource(ctx, now); err != nil {
+			return err
+		}
 	}
 	if err := r.commitBatch(ctx, now, out, beat, checkpoint); err != nil {
 		return err

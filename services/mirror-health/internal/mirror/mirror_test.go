@@ -112,6 +112,8 @@ func TestWritesHeartbeatsAndOffsetSyncs(t *testing.T) {
 	consumeCommitted(t, tgt, remote, 10*partitions)
 	hbRecs := consumeCommitted(t, tgt, mm2.HeartbeatsTopic, 1)
 	syncRecs := consumeCommitted(t, tgt, mm2.OffsetSyncsTopic("azure"), 1)
+	// The heartbeat written on the source crosses like any record.
+	crossed := consumeCommitted(t, tgt, mm2.RemoteTopic("azure", mm2.HeartbeatsTopic), 1)
 	cancel()
 	<-done
 
@@ -122,10 +124,16 @@ func TestWritesHeartbeatsAndOffsetSyncs(t *testing.T) {
 	if hb.SourceClusterAlias != "azure" || hb.TargetClusterAlias != "aws" || !hb.Timestamp.Equal(now) {
 		t.Errorf("heartbeat = %+v, want azure->aws at %v", hb, now)
 	}
+	if got, err := mm2.DecodeHeartbeat(crossed[0].Key, crossed[0].Value); err != nil || got != hb || !crossed[0].Timestamp.Equal(now) {
+		t.Errorf("replicated source heartbeat = %+v at %v (%v), want %+v at %v", got, crossed[0].Timestamp, err, hb, now)
+	}
 	for _, r := range syncRecs {
 		s, err := mm2.DecodeOffsetSync(r.Key, r.Value)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if s.Topic == mm2.HeartbeatsTopic {
+			continue
 		}
 		if s.Topic != topic || s.UpstreamOffset < 0 || s.UpstreamOffset > 9 || s.DownstreamOffset < s.UpstreamOffset {
 			t.Errorf("offset sync %+v does not describe a copied record", s)

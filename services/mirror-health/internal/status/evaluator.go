@@ -70,8 +70,11 @@ type Report struct {
 	Status Status
 	Rule   Rule
 	// HeartbeatAge is At minus the newest heartbeat, when HeartbeatSeen.
-	HeartbeatAge          time.Duration
-	HeartbeatSeen         bool
+	HeartbeatAge  time.Duration
+	HeartbeatSeen bool
+	// HeartbeatsStale says the newest heartbeat is older than
+	// Config.HeartbeatTimeout: the mirror counts as down.
+	HeartbeatsStale       bool
 	ReplicationLatency    time.Duration
 	HasReplicationLatency bool
 	// Throughput is records replicated per second, summed over partitions.
@@ -89,6 +92,7 @@ func (e *Evaluator) Evaluate(f Flow) Report {
 		r.HeartbeatAge = max(f.At.Sub(f.LatestHeartbeat), 0)
 	}
 	stale := r.HeartbeatSeen && r.HeartbeatAge > e.cfg.HeartbeatTimeout
+	r.HeartbeatsStale = stale
 	r.Partitions = e.evaluatePartitions(stale)
 	for _, p := range r.Partitions {
 		r.Throughput += p.Throughput

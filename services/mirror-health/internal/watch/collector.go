@@ -22,11 +22,15 @@ type Collector struct {
 	tgtAdm *kadm.Client
 	// Internal topics are re-read incrementally; these remember how far.
 	heartbeats  *tail
+	remoteBeats *tail
 	checkpoints *tail
 	syncs       *tail
 	latestBeat  time.Time
-	latestCP    map[cpKey]status.CheckpointObservation
-	latestSync  map[status.PartitionKey]mm2.OffsetSync
+	// latestRemoteBeat is the newest heartbeat that crossed from the source
+	// (in "<source>.heartbeats" on the target).
+	latestRemoteBeat time.Time
+	latestCP         map[cpKey]status.CheckpointObservation
+	latestSync       map[status.PartitionKey]mm2.OffsetSync
 }
 
 type cpKey struct {
@@ -59,6 +63,7 @@ func New(cfg Config, eval *status.Evaluator) (*Collector, error) {
 	return &Collector{
 		cfg: cfg, eval: eval, src: src, tgt: tgt, srcAdm: kadm.NewClient(src), tgtAdm: tgtAdm,
 		heartbeats:  newTail(tgtAdm, cfg.TargetBrokers, cfg.TargetOpts, mm2.HeartbeatsTopic),
+		remoteBeats: newTail(tgtAdm, cfg.TargetBrokers, cfg.TargetOpts, mm2.RemoteTopic(cfg.SourceAlias, mm2.HeartbeatsTopic)),
 		checkpoints: newTail(tgtAdm, cfg.TargetBrokers, cfg.TargetOpts, mm2.CheckpointsTopic(cfg.SourceAlias)),
 		syncs:       newTail(syncsAdm, syncsSeeds, syncsOpts, syncsTopic),
 		latestCP:    map[cpKey]status.CheckpointObservation{},
@@ -91,7 +96,13 @@ func (c *Collector) Collect(ctx context.Context) (status.Report, error) {
 	if err != nil {
 		return status.Report{}, fmt.Errorf("listing target topics: %w", err)
 	}
-	return c.eval.Evaluate(status.Flow{
-		At: now, LatestHeartbeat: c.latestBeat, Checkpoints: checkpoints, TargetTopics: topics.Names(),
-	}), nil
+	flow := status.Flow{At: now, LatestHeartbeat: c.latestBeat, Checkpoints: checkpoints, TargetTopics: topics.Names()}
+	// The newest heartbeat that made it across is at most one emit interval
+	// younger than the one in flight, so its age is the replication latency
+	// as MirrorMaker 2 users measure it; it grows without bound when the
+	// mirror stops.
+	if !c.latestRemoteBeat.IsZero() {
+		flow.ReplicationLatency, flow.HasReplicationLatency = max(now.Sub(c.latestRemoteBeat), 0), true
+	}
+	return c.eval.Evaluate(flow), nil
 }

@@ -99,6 +99,7 @@ func TestCollectorFollowsTheBuiltInMirror(t *testing.T) {
 	go func() { done <- m.Run(ctx) }()
 	waitCommitted(t, tgt, mm2.RemoteTopic("azure", topic), 40)
 	waitCommitted(t, tgt, mm2.HeartbeatsTopic, 1)
+	waitCommitted(t, tgt, mm2.RemoteTopic("azure", mm2.HeartbeatsTopic), 1)
 
 	cfg := status.DefaultConfig()
 	cfg.WindowSize = 3
@@ -125,6 +126,10 @@ func TestCollectorFollowsTheBuiltInMirror(t *testing.T) {
 	if r.Status != status.OK || r.Rule != status.RuleAllPartitionsOK {
 		t.Fatalf("healthy mirror: %s/%s, partitions %+v", r.Status, r.Rule, r.Partitions)
 	}
+	// The fake clock has not moved since the mirror's first heartbeat.
+	if !r.HasReplicationLatency || r.ReplicationLatency != 0 {
+		t.Errorf("healthy replication latency %v (known %t), want 0s", r.ReplicationLatency, r.HasReplicationLatency)
+	}
 	for _, p := range r.Partitions {
 		if p.SourceEnd != 20 || p.Replicated != 20 || p.LagRecords != 0 {
 			t.Errorf("healthy partition %d: source end %d replicated %d lag %d, want 20/20/0", p.Partition, p.SourceEnd, p.Replicated, p.LagRecords)
@@ -137,6 +142,9 @@ func TestCollectorFollowsTheBuiltInMirror(t *testing.T) {
 	produce(t, src, 5, clock.Now())
 	clock.Advance(time.Minute)
 	r = collect(t, col, clock)
+	if r.ReplicationLatency < time.Minute {
+		t.Errorf("stopped mirror: replication latency %v, want at least the minute without heartbeats", r.ReplicationLatency)
+	}
 	if r.Status != status.Err || r.Rule != status.RuleHeartbeatsStale {
 		t.Fatalf("stopped mirror: %s/%s, want ERR/%s", r.Status, r.Rule, status.RuleHeartbeatsStale)
 	}

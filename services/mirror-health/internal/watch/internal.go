@@ -24,6 +24,20 @@ func (c *Collector) readInternalTopics(ctx context.Context) error {
 			c.latestBeat = hb.Timestamp
 		}
 	}
+	remote, err := c.remoteBeats.read(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range remote {
+		// Any flow's heartbeat counts: it measures the path into this target.
+		hb, err := mm2.DecodeHeartbeat(r.Key, r.Value)
+		if err != nil {
+			return fmt.Errorf("replicated heartbeat at offset %d: %w", r.Offset, err)
+		}
+		if hb.Timestamp.After(c.latestRemoteBeat) {
+			c.latestRemoteBeat = hb.Timestamp
+		}
+	}
 	cps, err := c.checkpoints.read(ctx)
 	if err != nil {
 		return err
