@@ -55,7 +55,7 @@ func (s *state) applyKnown(e Event) error {
 		}
 		delete(s.gateways, e.AggregateID)
 	case DeviceRegistered:
-		d := Device{ID: e.AggregateID, Tenant: e.Tenant, Identity: e.Identity, IRKs: slices.Clone(e.IRKs),
+		d := Device{ID: e.AggregateID, Tenant: e.Tenant, Identity: e.Identity.clone(), IRKs: slices.Clone(e.IRKs),
 			Category: e.Category, OwnerRef: e.OwnerRef, SubjectID: e.SubjectID, Consent: e.Consent, Version: e.Version}
 		s.devices[d.ID] = d
 		s.index(d)

@@ -36,7 +36,7 @@ func (c RegisterDevice) decide(s *state, dc decision) ([]Event, error) {
 	return []Event{DeviceRegistered{
 		Meta:      Meta{AggregateID: c.DeviceID, Version: s.version(kindDevice, c.DeviceID) + 1, OccurredAt: dc.now},
 		Tenant:    c.Tenant,
-		Identity:  c.Identity,
+		Identity:  c.Identity.clone(),
 		IRKs:      slices.Clone(c.IRKs),
 		Category:  c.Category,
 		OwnerRef:  c.OwnerRef,

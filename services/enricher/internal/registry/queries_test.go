@@ -122,3 +122,18 @@ func TestAgreementAmendment(t *testing.T) {
 		t.Fatalf("ended agreement still in force: %v", got)
 	}
 }
+
+func TestCallersCannotMutateProjection(t *testing.T) {
+	t.Parallel()
+	r := New(stepClock())
+	phoneAddr := addr("C0:11:22:33:44:55")
+	cmd := RegisterDevice{DeviceID: "dev-x", Tenant: "acme", Identity: Identity{Address: phoneAddr, AddressType: identity.AddressRandom}, Category: CategoryVisitor}
+	executeAll(t, r, []Command{cmd})
+	phoneAddr[5] = 0x99 // the caller reuses its command afterwards
+	d, _ := r.Device("dev-x")
+	d.Identity.Address[0] = 0x00 // and scribbles on a query result
+	again, _ := r.Device("dev-x")
+	if *again.Identity.Address != *addr("C0:11:22:33:44:55") {
+		t.Fatalf("projection changed from outside: %s", again.Identity.Address)
+	}
+}

@@ -90,9 +90,27 @@ type Device struct {
 	Version   uint64
 }
 
+// clone copies everything a caller could reach through pointers or slices, so
+// nothing outside the registry can change the projection behind its lock.
 func (d Device) clone() Device {
 	d.IRKs = slices.Clone(d.IRKs)
+	d.Identity = d.Identity.clone()
 	return d
+}
+
+func (id Identity) clone() Identity {
+	id.Address = clonePtr(id.Address)
+	id.IBeacon = clonePtr(id.IBeacon)
+	id.Eddystone = clonePtr(id.Eddystone)
+	return id
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // Agreement is a works-council agreement (Betriebsvereinbarung, BetrVG §87(1) no. 6)
