@@ -56,7 +56,7 @@ func (r *Registry) Snapshot() Snapshot {
 // Restore builds a registry from a snapshot, so a restart can begin there and apply
 // only the events after it instead of replaying registry.events.v1 from the start.
 // It checks the snapshot's consistency and names the first entry that is wrong.
-func Restore(snap Snapshot, clock func() time.Time) (*Registry, error) {
+func Restore(snap Snapshot, clock func() time.Time, opts ...Option) (*Registry, error) {
 	s := newState()
 	kinds := map[string]aggregateKind{"gateway": kindGateway, "device": kindDevice, "agreement": kindAgreement}
 	for i, v := range snap.Versions {
@@ -89,7 +89,9 @@ func Restore(snap Snapshot, clock func() time.Time) (*Registry, error) {
 		}
 		s.agreements[a.ID] = a
 	}
-	return &Registry{state: s, now: clock}, nil
+	r := New(clock, opts...)
+	r.state = s
+	return r, nil
 }
 
 func checkRestored(s *state, kind aggregateKind, id string, version uint64) error {
