@@ -277,6 +277,22 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+func TestAdvanceEmitsWithoutNewReadings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, true)
+	if _, err := h.enr.Add(ctx, heard("gw-sw", ms(0), visitorAddr, -60, "v")); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := h.enr.Advance(ctx, ms(100)); len(out) != 0 {
+		t.Fatal("emitted before the merge window closed")
+	}
+	out, err := h.enr.Advance(ctx, ms(1000))
+	if err != nil || len(out) != 1 || h.enr.Pending() != 0 {
+		t.Fatalf("Advance past the window: %d readings, %v, %d pending", len(out), err, h.enr.Pending())
+	}
+}
+
 func TestTenantsNeverMerge(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, true)

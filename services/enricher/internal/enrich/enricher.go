@@ -116,6 +116,12 @@ func (e *Enricher) Add(ctx context.Context, r Reading) ([]Enriched, error) {
 	return e.enrichAll(ctx, e.merger.Add(r.mergeKey(gw.Tenant), rx, r))
 }
 
+// Advance moves event time to t, e.g. from a partition's idle timer or a watermark
+// the adapter tracks, and returns the readings whose merge windows closed.
+func (e *Enricher) Advance(ctx context.Context, t time.Time) ([]Enriched, error) {
+	return e.enrichAll(ctx, e.merger.Advance(t))
+}
+
 // Flush enriches every open group, at shutdown or at the end of a replay.
 func (e *Enricher) Flush(ctx context.Context) ([]Enriched, error) {
 	return e.enrichAll(ctx, e.merger.Flush())

@@ -71,6 +71,16 @@ func (m *Merger[T]) Add(key string, r Receiver, value T) []Observation[T] {
 	return closed
 }
 
+// Advance moves event time to t without a copy, closing the groups whose windows end
+// before t: a quiet partition otherwise holds its last advertisements until the next
+// one arrives. Times earlier than the current watermark change nothing.
+func (m *Merger[T]) Advance(t time.Time) []Observation[T] {
+	if t.After(m.watermark) {
+		m.watermark = t
+	}
+	return m.closeUntil(m.watermark)
+}
+
 // Flush closes every open group, e.g. at shutdown or the end of a replay.
 func (m *Merger[T]) Flush() []Observation[T] {
 	var out []Observation[T]

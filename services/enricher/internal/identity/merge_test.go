@@ -79,6 +79,24 @@ func TestMergerLateCopyStartsNewGroup(t *testing.T) {
 	}
 }
 
+func TestMergerAdvanceClosesQuietGroups(t *testing.T) {
+	t.Parallel()
+	m := NewMerger[int](100 * time.Millisecond)
+	m.Add("k", Receiver{"gw-a", -60, at(0)}, 0)
+	if got := m.Advance(at(100)); len(got) != 0 {
+		t.Fatalf("closed at the deadline itself: %+v", got)
+	}
+	if got := m.Advance(at(50)); len(got) != 0 {
+		t.Fatalf("moving back in time closed %+v", got)
+	}
+	if got := m.Advance(at(101)); len(got) != 1 || got[0].Key != "k" {
+		t.Fatalf("advance past the deadline = %+v", got)
+	}
+	if m.Pending() != 0 {
+		t.Fatalf("pending = %d", m.Pending())
+	}
+}
+
 func TestMergerTieBreaksByGatewayID(t *testing.T) {
 	t.Parallel()
 	m := NewMerger[int](time.Second)
