@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/bluestream/bluestream/gen/bluestream/transformer/v1/transformerv1connect"
 	"github.com/bluestream/bluestream/platform/app"
@@ -25,9 +26,19 @@ type service struct {
 func (s *service) Flags(l *config.Loader) {
 	s.kafka.Register(l, "localhost:9092")
 	l.String(&s.group, "group", "transformer", "Kafka consumer group")
-	l.String(&s.transactionalID, "transactional-id", "", "Kafka transactional id, unique per instance and stable across its restarts (e.g. the pod name)")
+	l.String(&s.transactionalID, "transactional-id", defaultTransactionalID(), "Kafka transactional id, unique per instance and stable across its restarts (default: transformer-<host name>, the pod name in a StatefulSet)")
 	l.String(&s.input, "input-topic", topic.Advertisements, "topic of AdvertisementReceived events")
 	l.String(&s.output, "output-topic", topic.Readings, "topic to publish ReadingDecoded events on")
+}
+
+// defaultTransactionalID is stable across restarts of one pod and differs
+// between pods, which is what fencing a crashed instance needs.
+func defaultTransactionalID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		return ""
+	}
+	return "transformer-" + host
 }
 
 // Validate implements app.Service.
