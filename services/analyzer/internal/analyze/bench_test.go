@@ -113,3 +113,31 @@ func heapAlloc() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
 }
+
+// BenchmarkRestore measures how long a restart takes to load the state of
+// 100,000 devices from the embedded store.
+func BenchmarkRestore(b *testing.B) {
+	const devices = 100_000
+	ids := benchIDs(devices)
+	st, err := boltstore.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	e := openEngine(b, st)
+	for i := range 2 * devices {
+		if _, err := e.ApplyReading(Offset{Partition: benchPartition, Offset: int64(i)}, benchReading(ids, i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := e.Commit(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		restored := openEngine(b, st)
+		if got := restored.proj.Len(); got != devices {
+			b.Fatalf("restored %d devices, want %d", got, devices)
+		}
+	}
+	b.ReportMetric(float64(devices)*float64(b.N)/b.Elapsed().Seconds(), "devices/s")
+}

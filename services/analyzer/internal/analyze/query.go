@@ -1,10 +1,12 @@
 package analyze
 
 import (
+	"maps"
 	"time"
 
 	"github.com/bluestream/bluestream/services/analyzer/internal/alert"
 	"github.com/bluestream/bluestream/services/analyzer/internal/projection"
+	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 )
 
 // Device returns one device; restricted and unknown devices are not found.
@@ -47,4 +49,13 @@ func (e *Engine) Watermark() time.Time {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.proj.Watermark()
+}
+
+// PartitionTimes returns the newest event time read from each partition;
+// the dashboard shows it as pipeline freshness, and the oldest of them is
+// the low watermark at which timeouts fire.
+func (e *Engine) PartitionTimes() map[store.Partition]time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return maps.Clone(e.clock.times)
 }

@@ -51,6 +51,9 @@ func TestTick_on_an_idle_stream_fires_timeouts_and_hides_restricted_devices(t *t
 	if !slices.Equal(got, want) {
 		t.Errorf("tick output:\n got %q\nwant %q", got, want)
 	}
+	if pt := e.PartitionTimes(); len(pt) != 1 || !pt[p].Equal(t0.Add(40*time.Second)) {
+		t.Errorf("partition times = %v, want %s at +40s", pt, p)
+	}
 	if o, _ := e.Occupancy(zones[0].Key(), time.Minute); o.Current != 0 {
 		t.Errorf("lobby occupancy after timeouts = %d, want 0", o.Current)
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,9 +65,15 @@ func (s *Store) Commit(ctx context.Context, b store.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// bbolt keeps a write transaction's leaf as one sorted slice until
+	// commit, so out-of-order inserts cost O(n) each: 200,000 unsorted keys
+	// took minutes, sorted ones take a second. The sort is stable, so of two
+	// mutations of one key the later still wins.
+	muts := slices.Clone(b.Mutations)
+	slices.SortStableFunc(muts, func(x, y store.Mutation) int { return strings.Compare(x.Key, y.Key) })
 	return s.db.Update(func(tx *bolt.Tx) error {
 		state := tx.Bucket(stateBucket)
-		for _, m := range b.Mutations {
+		for _, m := range muts {
 			var err error
 			if m.Value == nil {
 				err = state.Delete([]byte(m.Key))
