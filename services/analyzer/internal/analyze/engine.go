@@ -180,8 +180,11 @@ func (e *Engine) ApplyErasure(at Offset, er enriched.Erasure) (Output, error) {
 
 // Tick advances event time when no records arrive (an idle stream), so
 // timeouts still fire. Adapters call it with the wall clock less the same
-// lateness; a rebuild reaches the same state because timeouts are dated at
-// the silent device's last sighting, not at the tick.
+// lateness, and only while every partition is caught up (a poll returned
+// nothing): under consumer lag, ticking at the wall clock would time out
+// devices whose readings are still queued. Timeouts are dated at the
+// silent device's last sighting, not at the tick, so a rebuild that ticks
+// differently still reaches the same sessions and alerts.
 func (e *Engine) Tick(now time.Time) Output {
 	e.mu.Lock()
 	defer e.mu.Unlock()
