@@ -239,3 +239,23 @@ func TestRestricted_device_that_loses_its_agreement_is_no_longer_watched(t *test
 		t.Errorf("open alerts remain: %+v", m.Open())
 	}
 }
+
+func TestAnomaly_level_shift_raises_once_then_resolves_as_the_mean_adapts(t *testing.T) {
+	t.Parallel()
+	m := newMonitor(t, Config{})
+	rng := rand.New(rand.NewPCG(3, 3))
+	var got []Event
+	for i := range 400 {
+		v := 50 + rng.NormFloat64()
+		if i >= 200 {
+			v -= 30 // the sensor is moved into a cold store
+		}
+		got = append(got, m.Observe(sensorReading("s1", time.Duration(i)*time.Minute, temperature(v)), time.Minute)...)
+	}
+	if len(got) != 2 || got[0].Type != Raised || !got[0].At.Equal(t0.Add(200*time.Minute)) || got[1].Type != Resolved {
+		t.Fatalf("events = %q, want one anomaly raised at 3h20m and later resolved", describe(got))
+	}
+	if got[0].Alert.Value > 25 {
+		t.Errorf("raised value = %v, want the shifted level (about 20)", got[0].Alert.Value)
+	}
+}

@@ -199,3 +199,31 @@ func TestOccupancy_idle_buckets_keep_the_count_from_before_an_entry(t *testing.T
 		t.Errorf("minutes 20-29: %+v, want peak 0 and no entries", got)
 	}
 }
+
+func TestOccupancy_windowed_tallies_apply_k_to_restricted_devices(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name       string
+		restricted int
+		want       int
+	}{{"below_k_left_out", 2, 1}, {"at_k_counted", 3, 4}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := newProjection(t, Config{MinAggregate: 3})
+			p.Apply(reading("visitor", 0, zoneA))
+			for i := range tt.restricted {
+				r := reading(fmt.Sprintf("e%d", i), time.Duration(i)*time.Second, zoneA)
+				r.Category = enriched.CategoryEmployee
+				p.Apply(r)
+			}
+			p.Tick(t0.Add(10 * time.Minute)) // everyone times out
+			got, err := p.Occupancy(zoneA.Key(), t0.Add(10*time.Minute), 15*time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Entries != tt.want || got.Exits != tt.want || got.Peak != tt.want {
+				t.Errorf("Occupancy = %+v, want entries, exits and peak %d", got, tt.want)
+			}
+		})
+	}
+}
