@@ -188,7 +188,9 @@ type DeviceIdentity struct {
 	//	*DeviceIdentity_Address
 	//	*DeviceIdentity_Ibeacon
 	//	*DeviceIdentity_EddystoneUid
-	Kind          isDeviceIdentity_Kind `protobuf_oneof:"kind"`
+	Kind isDeviceIdentity_Kind `protobuf_oneof:"kind"`
+	// Type of address; public or random static. Unspecified reads as public.
+	AddressType   v1.AddressType `protobuf:"varint,4,opt,name=address_type,json=addressType,proto3,enum=bluestream.ble.v1.AddressType" json:"address_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -257,6 +259,13 @@ func (x *DeviceIdentity) GetEddystoneUid() *v1.EddystoneUid {
 	return nil
 }
 
+func (x *DeviceIdentity) GetAddressType() v1.AddressType {
+	if x != nil {
+		return x.AddressType
+	}
+	return v1.AddressType(0)
+}
+
 type isDeviceIdentity_Kind interface {
 	isDeviceIdentity_Kind()
 }
@@ -281,9 +290,12 @@ func (*DeviceIdentity_Ibeacon) isDeviceIdentity_Kind() {}
 func (*DeviceIdentity_EddystoneUid) isDeviceIdentity_Kind() {}
 
 type GatewayRegistered struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	GatewayId     string                 `protobuf:"bytes,1,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
-	Placement     *GatewayPlacement      `protobuf:"bytes,2,opt,name=placement,proto3" json:"placement,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	GatewayId string                 `protobuf:"bytes,1,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
+	Placement *GatewayPlacement      `protobuf:"bytes,2,opt,name=placement,proto3" json:"placement,omitempty"`
+	// Tenant that operates the gateway; its readings are pseudonymised with this
+	// tenant's keys.
+	Tenant        string `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -330,6 +342,13 @@ func (x *GatewayRegistered) GetPlacement() *GatewayPlacement {
 		return x.Placement
 	}
 	return nil
+}
+
+func (x *GatewayRegistered) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
 }
 
 type GatewayMoved struct {
@@ -579,6 +598,7 @@ type AgreementRecorded struct {
 	Site          string                 `protobuf:"bytes,2,opt,name=site,proto3" json:"site,omitempty"`
 	ValidFrom     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
 	ValidTo       *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=valid_to,json=validTo,proto3" json:"valid_to,omitempty"`
+	Tenant        string                 `protobuf:"bytes,5,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -641,10 +661,20 @@ func (x *AgreementRecorded) GetValidTo() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *AgreementRecorded) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
 type ErasureRequested struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	DeviceId      string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
-	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	DeviceId  string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	RequestId string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	Tenant    string                 `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Random id of the data subject whose key the enricher destroys.
+	SubjectId     string `protobuf:"bytes,4,opt,name=subject_id,json=subjectId,proto3" json:"subject_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -693,6 +723,262 @@ func (x *ErasureRequested) GetRequestId() string {
 	return ""
 }
 
+func (x *ErasureRequested) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ErasureRequested) GetSubjectId() string {
+	if x != nil {
+		return x.SubjectId
+	}
+	return ""
+}
+
+// DevicePersonalData is the part of a device's registration that identifies a
+// person: it only ever enters the log sealed (see DeviceEnrolled).
+type DevicePersonalData struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Identity      *DeviceIdentity        `protobuf:"bytes,1,opt,name=identity,proto3" json:"identity,omitempty"`
+	Irks          [][]byte               `protobuf:"bytes,2,rep,name=irks,proto3" json:"irks,omitempty"`
+	OwnerRef      string                 `protobuf:"bytes,3,opt,name=owner_ref,json=ownerRef,proto3" json:"owner_ref,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DevicePersonalData) Reset() {
+	*x = DevicePersonalData{}
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DevicePersonalData) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DevicePersonalData) ProtoMessage() {}
+
+func (x *DevicePersonalData) ProtoReflect() protoreflect.Message {
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DevicePersonalData.ProtoReflect.Descriptor instead.
+func (*DevicePersonalData) Descriptor() ([]byte, []int) {
+	return file_bluestream_registry_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *DevicePersonalData) GetIdentity() *DeviceIdentity {
+	if x != nil {
+		return x.Identity
+	}
+	return nil
+}
+
+func (x *DevicePersonalData) GetIrks() [][]byte {
+	if x != nil {
+		return x.Irks
+	}
+	return nil
+}
+
+func (x *DevicePersonalData) GetOwnerRef() string {
+	if x != nil {
+		return x.OwnerRef
+	}
+	return ""
+}
+
+// DeviceEnrolled records a new device with its personal data sealed (AES-256-GCM)
+// under the data subject's key, so destroying that key erases the data from the
+// log and every copy of it. It supersedes DeviceRegistered, which carried the
+// identity and owner reference in clear.
+type DeviceEnrolled struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	DeviceId string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	Tenant   string                 `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	Category v1.SubjectCategory     `protobuf:"varint,3,opt,name=category,proto3,enum=bluestream.ble.v1.SubjectCategory" json:"category,omitempty"`
+	// Random id of the data subject; shared by all devices of one owner.
+	SubjectId string `protobuf:"bytes,4,opt,name=subject_id,json=subjectId,proto3" json:"subject_id,omitempty"`
+	Consent   bool   `protobuf:"varint,5,opt,name=consent,proto3" json:"consent,omitempty"`
+	// Sealed DevicePersonalData.
+	SealedPersonalData []byte `protobuf:"bytes,6,opt,name=sealed_personal_data,json=sealedPersonalData,proto3" json:"sealed_personal_data,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DeviceEnrolled) Reset() {
+	*x = DeviceEnrolled{}
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeviceEnrolled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeviceEnrolled) ProtoMessage() {}
+
+func (x *DeviceEnrolled) ProtoReflect() protoreflect.Message {
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeviceEnrolled.ProtoReflect.Descriptor instead.
+func (*DeviceEnrolled) Descriptor() ([]byte, []int) {
+	return file_bluestream_registry_v1_events_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *DeviceEnrolled) GetDeviceId() string {
+	if x != nil {
+		return x.DeviceId
+	}
+	return ""
+}
+
+func (x *DeviceEnrolled) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *DeviceEnrolled) GetCategory() v1.SubjectCategory {
+	if x != nil {
+		return x.Category
+	}
+	return v1.SubjectCategory(0)
+}
+
+func (x *DeviceEnrolled) GetSubjectId() string {
+	if x != nil {
+		return x.SubjectId
+	}
+	return ""
+}
+
+func (x *DeviceEnrolled) GetConsent() bool {
+	if x != nil {
+		return x.Consent
+	}
+	return false
+}
+
+func (x *DeviceEnrolled) GetSealedPersonalData() []byte {
+	if x != nil {
+		return x.SealedPersonalData
+	}
+	return nil
+}
+
+// DeviceReassigned records a device's new owner and category, sealed like
+// DeviceEnrolled. When the owner changes, the subject changes and the device's
+// identity is sealed again under the new subject's key, so erasing the previous
+// owner does not take the device's identity with it. It supersedes DeviceAssigned.
+type DeviceReassigned struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	DeviceId  string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	Category  v1.SubjectCategory     `protobuf:"varint,2,opt,name=category,proto3,enum=bluestream.ble.v1.SubjectCategory" json:"category,omitempty"`
+	SubjectId string                 `protobuf:"bytes,3,opt,name=subject_id,json=subjectId,proto3" json:"subject_id,omitempty"`
+	Consent   bool                   `protobuf:"varint,4,opt,name=consent,proto3" json:"consent,omitempty"`
+	// Whether sealed_personal_data carries the identity and IRKs again.
+	Rekeyed bool `protobuf:"varint,5,opt,name=rekeyed,proto3" json:"rekeyed,omitempty"`
+	// Sealed DevicePersonalData: the owner reference, and the identity if rekeyed.
+	SealedPersonalData []byte `protobuf:"bytes,6,opt,name=sealed_personal_data,json=sealedPersonalData,proto3" json:"sealed_personal_data,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DeviceReassigned) Reset() {
+	*x = DeviceReassigned{}
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeviceReassigned) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeviceReassigned) ProtoMessage() {}
+
+func (x *DeviceReassigned) ProtoReflect() protoreflect.Message {
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeviceReassigned.ProtoReflect.Descriptor instead.
+func (*DeviceReassigned) Descriptor() ([]byte, []int) {
+	return file_bluestream_registry_v1_events_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *DeviceReassigned) GetDeviceId() string {
+	if x != nil {
+		return x.DeviceId
+	}
+	return ""
+}
+
+func (x *DeviceReassigned) GetCategory() v1.SubjectCategory {
+	if x != nil {
+		return x.Category
+	}
+	return v1.SubjectCategory(0)
+}
+
+func (x *DeviceReassigned) GetSubjectId() string {
+	if x != nil {
+		return x.SubjectId
+	}
+	return ""
+}
+
+func (x *DeviceReassigned) GetConsent() bool {
+	if x != nil {
+		return x.Consent
+	}
+	return false
+}
+
+func (x *DeviceReassigned) GetRekeyed() bool {
+	if x != nil {
+		return x.Rekeyed
+	}
+	return false
+}
+
+func (x *DeviceReassigned) GetSealedPersonalData() []byte {
+	if x != nil {
+		return x.SealedPersonalData
+	}
+	return nil
+}
+
 // RegistryEvent is the event on registry.events.v1, keyed by aggregate id. The
 // registry projection is rebuilt by applying them in order.
 type RegistryEvent struct {
@@ -710,6 +996,8 @@ type RegistryEvent struct {
 	//	*RegistryEvent_DeviceAssigned
 	//	*RegistryEvent_AgreementRecorded
 	//	*RegistryEvent_ErasureRequested
+	//	*RegistryEvent_DeviceEnrolled
+	//	*RegistryEvent_DeviceReassigned
 	Event         isRegistryEvent_Event `protobuf_oneof:"event"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -717,7 +1005,7 @@ type RegistryEvent struct {
 
 func (x *RegistryEvent) Reset() {
 	*x = RegistryEvent{}
-	mi := &file_bluestream_registry_v1_events_proto_msgTypes[10]
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -729,7 +1017,7 @@ func (x *RegistryEvent) String() string {
 func (*RegistryEvent) ProtoMessage() {}
 
 func (x *RegistryEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_bluestream_registry_v1_events_proto_msgTypes[10]
+	mi := &file_bluestream_registry_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -742,7 +1030,7 @@ func (x *RegistryEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegistryEvent.ProtoReflect.Descriptor instead.
 func (*RegistryEvent) Descriptor() ([]byte, []int) {
-	return file_bluestream_registry_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_bluestream_registry_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RegistryEvent) GetAggregateId() string {
@@ -836,6 +1124,24 @@ func (x *RegistryEvent) GetErasureRequested() *ErasureRequested {
 	return nil
 }
 
+func (x *RegistryEvent) GetDeviceEnrolled() *DeviceEnrolled {
+	if x != nil {
+		if x, ok := x.Event.(*RegistryEvent_DeviceEnrolled); ok {
+			return x.DeviceEnrolled
+		}
+	}
+	return nil
+}
+
+func (x *RegistryEvent) GetDeviceReassigned() *DeviceReassigned {
+	if x != nil {
+		if x, ok := x.Event.(*RegistryEvent_DeviceReassigned); ok {
+			return x.DeviceReassigned
+		}
+	}
+	return nil
+}
+
 type isRegistryEvent_Event interface {
 	isRegistryEvent_Event()
 }
@@ -868,6 +1174,14 @@ type RegistryEvent_ErasureRequested struct {
 	ErasureRequested *ErasureRequested `protobuf:"bytes,16,opt,name=erasure_requested,json=erasureRequested,proto3,oneof"`
 }
 
+type RegistryEvent_DeviceEnrolled struct {
+	DeviceEnrolled *DeviceEnrolled `protobuf:"bytes,17,opt,name=device_enrolled,json=deviceEnrolled,proto3,oneof"`
+}
+
+type RegistryEvent_DeviceReassigned struct {
+	DeviceReassigned *DeviceReassigned `protobuf:"bytes,18,opt,name=device_reassigned,json=deviceReassigned,proto3,oneof"`
+}
+
 func (*RegistryEvent_GatewayRegistered) isRegistryEvent_Event() {}
 
 func (*RegistryEvent_GatewayMoved) isRegistryEvent_Event() {}
@@ -882,11 +1196,15 @@ func (*RegistryEvent_AgreementRecorded) isRegistryEvent_Event() {}
 
 func (*RegistryEvent_ErasureRequested) isRegistryEvent_Event() {}
 
+func (*RegistryEvent_DeviceEnrolled) isRegistryEvent_Event() {}
+
+func (*RegistryEvent_DeviceReassigned) isRegistryEvent_Event() {}
+
 var File_bluestream_registry_v1_events_proto protoreflect.FileDescriptor
 
 const file_bluestream_registry_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"#bluestream/registry/v1/events.proto\x12\x16bluestream.registry.v1\x1a bluestream/ble/v1/enriched.proto\x1a\x1fbluestream/ble/v1/reading.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"v\n" +
+	"#bluestream/registry/v1/events.proto\x12\x16bluestream.registry.v1\x1a%bluestream/ble/v1/advertisement.proto\x1a bluestream/ble/v1/enriched.proto\x1a\x1fbluestream/ble/v1/reading.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"v\n" +
 	"\bGeoPoint\x123\n" +
 	"\blatitude\x18\x01 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80V@)\x00\x00\x00\x00\x00\x80V\xc0R\blatitude\x125\n" +
 	"\tlongitude\x18\x02 \x01(\x01B\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x80f@)\x00\x00\x00\x00\x00\x80f\xc0R\tlongitude\"\xa2\x02\n" +
@@ -900,16 +1218,18 @@ const file_bluestream_registry_v1_events_proto_rawDesc = "" +
 	"\x03y_m\x18\a \x01(\x01B\a\xbaH\x04\x12\x02@\x01R\x02yM\x12(\n" +
 	"\n" +
 	"rssi_at_1m\x18\b \x01(\x11B\n" +
-	"\xbaH\a:\x05\x18\x00(\xfd\x01R\brssiAt1m\"\xc4\x01\n" +
+	"\xbaH\a:\x05\x18\x00(\xfd\x01R\brssiAt1m\"\x91\x02\n" +
 	"\x0eDeviceIdentity\x12#\n" +
 	"\aaddress\x18\x01 \x01(\fB\a\xbaH\x04z\x02h\x06H\x00R\aaddress\x126\n" +
 	"\aibeacon\x18\x02 \x01(\v2\x1a.bluestream.ble.v1.IBeaconH\x00R\aibeacon\x12F\n" +
-	"\reddystone_uid\x18\x03 \x01(\v2\x1f.bluestream.ble.v1.EddystoneUidH\x00R\feddystoneUidB\r\n" +
-	"\x04kind\x12\x05\xbaH\x02\b\x01\"\x8b\x01\n" +
+	"\reddystone_uid\x18\x03 \x01(\v2\x1f.bluestream.ble.v1.EddystoneUidH\x00R\feddystoneUid\x12K\n" +
+	"\faddress_type\x18\x04 \x01(\x0e2\x1e.bluestream.ble.v1.AddressTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\vaddressTypeB\r\n" +
+	"\x04kind\x12\x05\xbaH\x02\b\x01\"\xa3\x01\n" +
 	"\x11GatewayRegistered\x12&\n" +
 	"\n" +
 	"gateway_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tgatewayId\x12N\n" +
-	"\tplacement\x18\x02 \x01(\v2(.bluestream.registry.v1.GatewayPlacementB\x06\xbaH\x03\xc8\x01\x01R\tplacement\"\x86\x01\n" +
+	"\tplacement\x18\x02 \x01(\v2(.bluestream.registry.v1.GatewayPlacementB\x06\xbaH\x03\xc8\x01\x01R\tplacement\x12\x16\n" +
+	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"\x86\x01\n" +
 	"\fGatewayMoved\x12&\n" +
 	"\n" +
 	"gateway_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tgatewayId\x12N\n" +
@@ -928,17 +1248,43 @@ const file_bluestream_registry_v1_events_proto_rawDesc = "" +
 	"\x0eDeviceAssigned\x12$\n" +
 	"\tdevice_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\bdeviceId\x12\x1b\n" +
 	"\towner_ref\x18\x02 \x01(\tR\bownerRef\x12H\n" +
-	"\bcategory\x18\x03 \x01(\x0e2\".bluestream.ble.v1.SubjectCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\bcategory\"\xcd\x01\n" +
+	"\bcategory\x18\x03 \x01(\x0e2\".bluestream.ble.v1.SubjectCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\bcategory\"\xe5\x01\n" +
 	"\x11AgreementRecorded\x12*\n" +
 	"\fagreement_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\vagreementId\x12\x12\n" +
 	"\x04site\x18\x02 \x01(\tR\x04site\x12A\n" +
 	"\n" +
 	"valid_from\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tvalidFrom\x125\n" +
-	"\bvalid_to\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\avalidTo\"`\n" +
+	"\bvalid_to\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\avalidTo\x12\x16\n" +
+	"\x06tenant\x18\x05 \x01(\tR\x06tenant\"\x97\x01\n" +
 	"\x10ErasureRequested\x12$\n" +
 	"\tdevice_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\bdeviceId\x12&\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\trequestId\"\x90\x06\n" +
+	"request_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\trequestId\x12\x16\n" +
+	"\x06tenant\x18\x03 \x01(\tR\x06tenant\x12\x1d\n" +
+	"\n" +
+	"subject_id\x18\x04 \x01(\tR\tsubjectId\"\x97\x01\n" +
+	"\x12DevicePersonalData\x12B\n" +
+	"\bidentity\x18\x01 \x01(\v2&.bluestream.registry.v1.DeviceIdentityR\bidentity\x12 \n" +
+	"\x04irks\x18\x02 \x03(\fB\f\xbaH\t\x92\x01\x06\"\x04z\x02h\x10R\x04irks\x12\x1b\n" +
+	"\towner_ref\x18\x03 \x01(\tR\bownerRef\"\xa0\x02\n" +
+	"\x0eDeviceEnrolled\x12$\n" +
+	"\tdevice_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\bdeviceId\x12\x1f\n" +
+	"\x06tenant\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06tenant\x12J\n" +
+	"\bcategory\x18\x03 \x01(\x0e2\".bluestream.ble.v1.SubjectCategoryB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\bcategory\x12&\n" +
+	"\n" +
+	"subject_id\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tsubjectId\x12\x18\n" +
+	"\aconsent\x18\x05 \x01(\bR\aconsent\x129\n" +
+	"\x14sealed_personal_data\x18\x06 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x12sealedPersonalData\"\x9b\x02\n" +
+	"\x10DeviceReassigned\x12$\n" +
+	"\tdevice_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\bdeviceId\x12J\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\".bluestream.ble.v1.SubjectCategoryB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\bcategory\x12&\n" +
+	"\n" +
+	"subject_id\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tsubjectId\x12\x18\n" +
+	"\aconsent\x18\x04 \x01(\bR\aconsent\x12\x18\n" +
+	"\arekeyed\x18\x05 \x01(\bR\arekeyed\x129\n" +
+	"\x14sealed_personal_data\x18\x06 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x12sealedPersonalData\"\xbc\a\n" +
 	"\rRegistryEvent\x12*\n" +
 	"\faggregate_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\vaggregateId\x12!\n" +
 	"\aversion\x18\x02 \x01(\x04B\a\xbaH\x042\x02(\x01R\aversion\x12C\n" +
@@ -951,7 +1297,9 @@ const file_bluestream_registry_v1_events_proto_rawDesc = "" +
 	"\x11device_registered\x18\r \x01(\v2(.bluestream.registry.v1.DeviceRegisteredH\x00R\x10deviceRegistered\x12Q\n" +
 	"\x0fdevice_assigned\x18\x0e \x01(\v2&.bluestream.registry.v1.DeviceAssignedH\x00R\x0edeviceAssigned\x12Z\n" +
 	"\x12agreement_recorded\x18\x0f \x01(\v2).bluestream.registry.v1.AgreementRecordedH\x00R\x11agreementRecorded\x12W\n" +
-	"\x11erasure_requested\x18\x10 \x01(\v2(.bluestream.registry.v1.ErasureRequestedH\x00R\x10erasureRequestedB\x0e\n" +
+	"\x11erasure_requested\x18\x10 \x01(\v2(.bluestream.registry.v1.ErasureRequestedH\x00R\x10erasureRequested\x12Q\n" +
+	"\x0fdevice_enrolled\x18\x11 \x01(\v2&.bluestream.registry.v1.DeviceEnrolledH\x00R\x0edeviceEnrolled\x12W\n" +
+	"\x11device_reassigned\x18\x12 \x01(\v2(.bluestream.registry.v1.DeviceReassignedH\x00R\x10deviceReassignedB\x0e\n" +
 	"\x05event\x12\x05\xbaH\x02\b\x01B\xeb\x01\n" +
 	"\x1acom.bluestream.registry.v1B\vEventsProtoP\x01ZFgithub.com/bluestream/bluestream/gen/bluestream/registry/v1;registryv1\xa2\x02\x03BRX\xaa\x02\x16Bluestream.Registry.V1\xca\x02\x16Bluestream\\Registry\\V1\xe2\x02\"Bluestream\\Registry\\V1\\GPBMetadata\xea\x02\x18Bluestream::Registry::V1b\x06proto3"
 
@@ -967,7 +1315,7 @@ func file_bluestream_registry_v1_events_proto_rawDescGZIP() []byte {
 	return file_bluestream_registry_v1_events_proto_rawDescData
 }
 
-var file_bluestream_registry_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_bluestream_registry_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_bluestream_registry_v1_events_proto_goTypes = []any{
 	(*GeoPoint)(nil),              // 0: bluestream.registry.v1.GeoPoint
 	(*GatewayPlacement)(nil),      // 1: bluestream.registry.v1.GatewayPlacement
@@ -979,36 +1327,46 @@ var file_bluestream_registry_v1_events_proto_goTypes = []any{
 	(*DeviceAssigned)(nil),        // 7: bluestream.registry.v1.DeviceAssigned
 	(*AgreementRecorded)(nil),     // 8: bluestream.registry.v1.AgreementRecorded
 	(*ErasureRequested)(nil),      // 9: bluestream.registry.v1.ErasureRequested
-	(*RegistryEvent)(nil),         // 10: bluestream.registry.v1.RegistryEvent
-	(*v1.IBeacon)(nil),            // 11: bluestream.ble.v1.IBeacon
-	(*v1.EddystoneUid)(nil),       // 12: bluestream.ble.v1.EddystoneUid
-	(v1.SubjectCategory)(0),       // 13: bluestream.ble.v1.SubjectCategory
-	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
+	(*DevicePersonalData)(nil),    // 10: bluestream.registry.v1.DevicePersonalData
+	(*DeviceEnrolled)(nil),        // 11: bluestream.registry.v1.DeviceEnrolled
+	(*DeviceReassigned)(nil),      // 12: bluestream.registry.v1.DeviceReassigned
+	(*RegistryEvent)(nil),         // 13: bluestream.registry.v1.RegistryEvent
+	(*v1.IBeacon)(nil),            // 14: bluestream.ble.v1.IBeacon
+	(*v1.EddystoneUid)(nil),       // 15: bluestream.ble.v1.EddystoneUid
+	(v1.AddressType)(0),           // 16: bluestream.ble.v1.AddressType
+	(v1.SubjectCategory)(0),       // 17: bluestream.ble.v1.SubjectCategory
+	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
 }
 var file_bluestream_registry_v1_events_proto_depIdxs = []int32{
 	0,  // 0: bluestream.registry.v1.GatewayPlacement.position:type_name -> bluestream.registry.v1.GeoPoint
-	11, // 1: bluestream.registry.v1.DeviceIdentity.ibeacon:type_name -> bluestream.ble.v1.IBeacon
-	12, // 2: bluestream.registry.v1.DeviceIdentity.eddystone_uid:type_name -> bluestream.ble.v1.EddystoneUid
-	1,  // 3: bluestream.registry.v1.GatewayRegistered.placement:type_name -> bluestream.registry.v1.GatewayPlacement
-	1,  // 4: bluestream.registry.v1.GatewayMoved.placement:type_name -> bluestream.registry.v1.GatewayPlacement
-	2,  // 5: bluestream.registry.v1.DeviceRegistered.identity:type_name -> bluestream.registry.v1.DeviceIdentity
-	13, // 6: bluestream.registry.v1.DeviceRegistered.category:type_name -> bluestream.ble.v1.SubjectCategory
-	13, // 7: bluestream.registry.v1.DeviceAssigned.category:type_name -> bluestream.ble.v1.SubjectCategory
-	14, // 8: bluestream.registry.v1.AgreementRecorded.valid_from:type_name -> google.protobuf.Timestamp
-	14, // 9: bluestream.registry.v1.AgreementRecorded.valid_to:type_name -> google.protobuf.Timestamp
-	14, // 10: bluestream.registry.v1.RegistryEvent.occurred_at:type_name -> google.protobuf.Timestamp
-	3,  // 11: bluestream.registry.v1.RegistryEvent.gateway_registered:type_name -> bluestream.registry.v1.GatewayRegistered
-	4,  // 12: bluestream.registry.v1.RegistryEvent.gateway_moved:type_name -> bluestream.registry.v1.GatewayMoved
-	5,  // 13: bluestream.registry.v1.RegistryEvent.gateway_retired:type_name -> bluestream.registry.v1.GatewayRetired
-	6,  // 14: bluestream.registry.v1.RegistryEvent.device_registered:type_name -> bluestream.registry.v1.DeviceRegistered
-	7,  // 15: bluestream.registry.v1.RegistryEvent.device_assigned:type_name -> bluestream.registry.v1.DeviceAssigned
-	8,  // 16: bluestream.registry.v1.RegistryEvent.agreement_recorded:type_name -> bluestream.registry.v1.AgreementRecorded
-	9,  // 17: bluestream.registry.v1.RegistryEvent.erasure_requested:type_name -> bluestream.registry.v1.ErasureRequested
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	14, // 1: bluestream.registry.v1.DeviceIdentity.ibeacon:type_name -> bluestream.ble.v1.IBeacon
+	15, // 2: bluestream.registry.v1.DeviceIdentity.eddystone_uid:type_name -> bluestream.ble.v1.EddystoneUid
+	16, // 3: bluestream.registry.v1.DeviceIdentity.address_type:type_name -> bluestream.ble.v1.AddressType
+	1,  // 4: bluestream.registry.v1.GatewayRegistered.placement:type_name -> bluestream.registry.v1.GatewayPlacement
+	1,  // 5: bluestream.registry.v1.GatewayMoved.placement:type_name -> bluestream.registry.v1.GatewayPlacement
+	2,  // 6: bluestream.registry.v1.DeviceRegistered.identity:type_name -> bluestream.registry.v1.DeviceIdentity
+	17, // 7: bluestream.registry.v1.DeviceRegistered.category:type_name -> bluestream.ble.v1.SubjectCategory
+	17, // 8: bluestream.registry.v1.DeviceAssigned.category:type_name -> bluestream.ble.v1.SubjectCategory
+	18, // 9: bluestream.registry.v1.AgreementRecorded.valid_from:type_name -> google.protobuf.Timestamp
+	18, // 10: bluestream.registry.v1.AgreementRecorded.valid_to:type_name -> google.protobuf.Timestamp
+	2,  // 11: bluestream.registry.v1.DevicePersonalData.identity:type_name -> bluestream.registry.v1.DeviceIdentity
+	17, // 12: bluestream.registry.v1.DeviceEnrolled.category:type_name -> bluestream.ble.v1.SubjectCategory
+	17, // 13: bluestream.registry.v1.DeviceReassigned.category:type_name -> bluestream.ble.v1.SubjectCategory
+	18, // 14: bluestream.registry.v1.RegistryEvent.occurred_at:type_name -> google.protobuf.Timestamp
+	3,  // 15: bluestream.registry.v1.RegistryEvent.gateway_registered:type_name -> bluestream.registry.v1.GatewayRegistered
+	4,  // 16: bluestream.registry.v1.RegistryEvent.gateway_moved:type_name -> bluestream.registry.v1.GatewayMoved
+	5,  // 17: bluestream.registry.v1.RegistryEvent.gateway_retired:type_name -> bluestream.registry.v1.GatewayRetired
+	6,  // 18: bluestream.registry.v1.RegistryEvent.device_registered:type_name -> bluestream.registry.v1.DeviceRegistered
+	7,  // 19: bluestream.registry.v1.RegistryEvent.device_assigned:type_name -> bluestream.registry.v1.DeviceAssigned
+	8,  // 20: bluestream.registry.v1.RegistryEvent.agreement_recorded:type_name -> bluestream.registry.v1.AgreementRecorded
+	9,  // 21: bluestream.registry.v1.RegistryEvent.erasure_requested:type_name -> bluestream.registry.v1.ErasureRequested
+	11, // 22: bluestream.registry.v1.RegistryEvent.device_enrolled:type_name -> bluestream.registry.v1.DeviceEnrolled
+	12, // 23: bluestream.registry.v1.RegistryEvent.device_reassigned:type_name -> bluestream.registry.v1.DeviceReassigned
+	24, // [24:24] is the sub-list for method output_type
+	24, // [24:24] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_bluestream_registry_v1_events_proto_init() }
@@ -1021,7 +1379,7 @@ func file_bluestream_registry_v1_events_proto_init() {
 		(*DeviceIdentity_Ibeacon)(nil),
 		(*DeviceIdentity_EddystoneUid)(nil),
 	}
-	file_bluestream_registry_v1_events_proto_msgTypes[10].OneofWrappers = []any{
+	file_bluestream_registry_v1_events_proto_msgTypes[13].OneofWrappers = []any{
 		(*RegistryEvent_GatewayRegistered)(nil),
 		(*RegistryEvent_GatewayMoved)(nil),
 		(*RegistryEvent_GatewayRetired)(nil),
@@ -1029,6 +1387,8 @@ func file_bluestream_registry_v1_events_proto_init() {
 		(*RegistryEvent_DeviceAssigned)(nil),
 		(*RegistryEvent_AgreementRecorded)(nil),
 		(*RegistryEvent_ErasureRequested)(nil),
+		(*RegistryEvent_DeviceEnrolled)(nil),
+		(*RegistryEvent_DeviceReassigned)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1036,7 +1396,7 @@ func file_bluestream_registry_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_bluestream_registry_v1_events_proto_rawDesc), len(file_bluestream_registry_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -30,6 +30,7 @@ type RegisterGatewayRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	GatewayId     string                 `protobuf:"bytes,1,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
 	Placement     *GatewayPlacement      `protobuf:"bytes,2,opt,name=placement,proto3" json:"placement,omitempty"`
+	Tenant        string                 `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -76,6 +77,13 @@ func (x *RegisterGatewayRequest) GetPlacement() *GatewayPlacement {
 		return x.Placement
 	}
 	return nil
+}
+
+func (x *RegisterGatewayRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
 }
 
 type RegisterGatewayResponse struct {
@@ -323,13 +331,17 @@ func (x *RetireGatewayResponse) GetVersion() uint64 {
 }
 
 type RegisterDeviceRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	DeviceId      string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
-	Identity      *DeviceIdentity        `protobuf:"bytes,2,opt,name=identity,proto3" json:"identity,omitempty"`
-	Category      v1.SubjectCategory     `protobuf:"varint,3,opt,name=category,proto3,enum=bluestream.ble.v1.SubjectCategory" json:"category,omitempty"`
-	OwnerRef      string                 `protobuf:"bytes,4,opt,name=owner_ref,json=ownerRef,proto3" json:"owner_ref,omitempty"`
-	Irks          [][]byte               `protobuf:"bytes,5,rep,name=irks,proto3" json:"irks,omitempty"`
-	Tenant        string                 `protobuf:"bytes,6,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	DeviceId string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	Identity *DeviceIdentity        `protobuf:"bytes,2,opt,name=identity,proto3" json:"identity,omitempty"`
+	Category v1.SubjectCategory     `protobuf:"varint,3,opt,name=category,proto3,enum=bluestream.ble.v1.SubjectCategory" json:"category,omitempty"`
+	OwnerRef string                 `protobuf:"bytes,4,opt,name=owner_ref,json=ownerRef,proto3" json:"owner_ref,omitempty"`
+	Irks     [][]byte               `protobuf:"bytes,5,rep,name=irks,proto3" json:"irks,omitempty"`
+	Tenant   string                 `protobuf:"bytes,6,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// 0 for a new device id; an erased id continues at its last version.
+	ExpectedVersion uint64 `protobuf:"varint,7,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	// The owner agreed to tracking (decides the legal basis of visitors' devices).
+	Consent       bool `protobuf:"varint,8,opt,name=consent,proto3" json:"consent,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -406,6 +418,20 @@ func (x *RegisterDeviceRequest) GetTenant() string {
 	return ""
 }
 
+func (x *RegisterDeviceRequest) GetExpectedVersion() uint64 {
+	if x != nil {
+		return x.ExpectedVersion
+	}
+	return 0
+}
+
+func (x *RegisterDeviceRequest) GetConsent() bool {
+	if x != nil {
+		return x.Consent
+	}
+	return false
+}
+
 type RegisterDeviceResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Version       uint64                 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
@@ -456,6 +482,7 @@ type AssignDeviceRequest struct {
 	OwnerRef        string                 `protobuf:"bytes,2,opt,name=owner_ref,json=ownerRef,proto3" json:"owner_ref,omitempty"`
 	Category        v1.SubjectCategory     `protobuf:"varint,3,opt,name=category,proto3,enum=bluestream.ble.v1.SubjectCategory" json:"category,omitempty"`
 	ExpectedVersion uint64                 `protobuf:"varint,4,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	Consent         bool                   `protobuf:"varint,5,opt,name=consent,proto3" json:"consent,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -518,6 +545,13 @@ func (x *AssignDeviceRequest) GetExpectedVersion() uint64 {
 	return 0
 }
 
+func (x *AssignDeviceRequest) GetConsent() bool {
+	if x != nil {
+		return x.Consent
+	}
+	return false
+}
+
 type AssignDeviceResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Version       uint64                 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
@@ -566,11 +600,14 @@ type RecordAgreementRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	AgreementId string                 `protobuf:"bytes,1,opt,name=agreement_id,json=agreementId,proto3" json:"agreement_id,omitempty"`
 	// Site the agreement covers; empty covers the whole tenant.
-	Site          string                 `protobuf:"bytes,2,opt,name=site,proto3" json:"site,omitempty"`
-	ValidFrom     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
-	ValidTo       *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=valid_to,json=validTo,proto3" json:"valid_to,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Site      string                 `protobuf:"bytes,2,opt,name=site,proto3" json:"site,omitempty"`
+	ValidFrom *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
+	ValidTo   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=valid_to,json=validTo,proto3" json:"valid_to,omitempty"`
+	Tenant    string                 `protobuf:"bytes,5,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// 0 for a new agreement; the current version to amend one.
+	ExpectedVersion uint64 `protobuf:"varint,6,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *RecordAgreementRequest) Reset() {
@@ -631,6 +668,20 @@ func (x *RecordAgreementRequest) GetValidTo() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *RecordAgreementRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *RecordAgreementRequest) GetExpectedVersion() uint64 {
+	if x != nil {
+		return x.ExpectedVersion
+	}
+	return 0
+}
+
 type RecordAgreementResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Version       uint64                 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
@@ -676,11 +727,14 @@ func (x *RecordAgreementResponse) GetVersion() uint64 {
 }
 
 type RequestErasureRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	DeviceId      string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
-	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	DeviceId  string                 `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	RequestId string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Version of the device the caller saw; 0 erases whatever version is current,
+	// because an erasure request must not fail for want of an earlier read.
+	ExpectedVersion uint64 `protobuf:"varint,3,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *RequestErasureRequest) Reset() {
@@ -727,9 +781,20 @@ func (x *RequestErasureRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *RequestErasureRequest) GetExpectedVersion() uint64 {
+	if x != nil {
+		return x.ExpectedVersion
+	}
+	return 0
+}
+
 type RequestErasureResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Version       uint64                 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Version uint64                 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
+	// Every device of the data subject is erased: they share the key that is destroyed.
+	ErasedDeviceIds []string `protobuf:"bytes,2,rep,name=erased_device_ids,json=erasedDeviceIds,proto3" json:"erased_device_ids,omitempty"`
+	// How many pseudonyms SubjectErased listed for the analyzer to drop.
+	Pseudonyms    uint32 `protobuf:"varint,3,opt,name=pseudonyms,proto3" json:"pseudonyms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -767,6 +832,20 @@ func (*RequestErasureResponse) Descriptor() ([]byte, []int) {
 func (x *RequestErasureResponse) GetVersion() uint64 {
 	if x != nil {
 		return x.Version
+	}
+	return 0
+}
+
+func (x *RequestErasureResponse) GetErasedDeviceIds() []string {
+	if x != nil {
+		return x.ErasedDeviceIds
+	}
+	return nil
+}
+
+func (x *RequestErasureResponse) GetPseudonyms() uint32 {
+	if x != nil {
+		return x.Pseudonyms
 	}
 	return 0
 }
@@ -1007,12 +1086,14 @@ var File_bluestream_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_bluestream_registry_v1_registry_proto_rawDesc = "" +
 	"\n" +
-	"%bluestream/registry/v1/registry.proto\x12\x16bluestream.registry.v1\x1a bluestream/ble/v1/enriched.proto\x1a#bluestream/registry/v1/events.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x93\x01\n" +
+	"%bluestream/registry/v1/registry.proto\x12\x16bluestream.registry.v1\x1a bluestream/ble/v1/enriched.proto\x1a#bluestream/registry/v1/events.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb7\x01\n" +
 	"\x16RegisterGatewayRequest\x12)\n" +
 	"\n" +
 	"gateway_id\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\tgatewayId\x12N\n" +
-	"\tplacement\x18\x02 \x01(\v2(.bluestream.registry.v1.GatewayPlacementB\x06\xbaH\x03\xc8\x01\x01R\tplacement\"3\n" +
+	"\tplacement\x18\x02 \x01(\v2(.bluestream.registry.v1.GatewayPlacementB\x06\xbaH\x03\xc8\x01\x01R\tplacement\x12\"\n" +
+	"\x06tenant\x18\x03 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\x06tenant\"3\n" +
 	"\x17RegisterGatewayResponse\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\x04R\aversion\"\xc0\x01\n" +
 	"\x12MoveGatewayRequest\x12&\n" +
@@ -1027,7 +1108,7 @@ const file_bluestream_registry_v1_registry_proto_rawDesc = "" +
 	"gateway_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tgatewayId\x122\n" +
 	"\x10expected_version\x18\x02 \x01(\x04B\a\xbaH\x042\x02(\x01R\x0fexpectedVersion\"1\n" +
 	"\x15RetireGatewayResponse\x12\x18\n" +
-	"\aversion\x18\x01 \x01(\x04R\aversion\"\xc3\x02\n" +
+	"\aversion\x18\x01 \x01(\x04R\aversion\"\x88\x03\n" +
 	"\x15RegisterDeviceRequest\x12'\n" +
 	"\tdevice_id\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\bdeviceId\x12J\n" +
@@ -1036,31 +1117,42 @@ const file_bluestream_registry_v1_registry_proto_rawDesc = "" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\bcategory\x12%\n" +
 	"\towner_ref\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\bownerRef\x12 \n" +
 	"\x04irks\x18\x05 \x03(\fB\f\xbaH\t\x92\x01\x06\"\x04z\x02h\x10R\x04irks\x12 \n" +
-	"\x06tenant\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x06tenant\"2\n" +
+	"\x06tenant\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x06tenant\x12)\n" +
+	"\x10expected_version\x18\a \x01(\x04R\x0fexpectedVersion\x12\x18\n" +
+	"\aconsent\x18\b \x01(\bR\aconsent\"2\n" +
 	"\x16RegisterDeviceResponse\x12\x18\n" +
-	"\aversion\x18\x01 \x01(\x04R\aversion\"\xe0\x01\n" +
+	"\aversion\x18\x01 \x01(\x04R\aversion\"\xfa\x01\n" +
 	"\x13AssignDeviceRequest\x12$\n" +
 	"\tdevice_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\bdeviceId\x12%\n" +
 	"\towner_ref\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\bownerRef\x12H\n" +
 	"\bcategory\x18\x03 \x01(\x0e2\".bluestream.ble.v1.SubjectCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\bcategory\x122\n" +
-	"\x10expected_version\x18\x04 \x01(\x04B\a\xbaH\x042\x02(\x01R\x0fexpectedVersion\"0\n" +
+	"\x10expected_version\x18\x04 \x01(\x04B\a\xbaH\x042\x02(\x01R\x0fexpectedVersion\x12\x18\n" +
+	"\aconsent\x18\x05 \x01(\bR\aconsent\"0\n" +
 	"\x14AssignDeviceResponse\x12\x18\n" +
-	"\aversion\x18\x01 \x01(\x04R\aversion\"\xcf\x02\n" +
+	"\aversion\x18\x01 \x01(\x04R\aversion\"\x9e\x03\n" +
 	"\x16RecordAgreementRequest\x12*\n" +
 	"\fagreement_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\vagreementId\x12\x12\n" +
 	"\x04site\x18\x02 \x01(\tR\x04site\x12A\n" +
 	"\n" +
 	"valid_from\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tvalidFrom\x125\n" +
-	"\bvalid_to\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\avalidTo:{\xbaHx\x1av\n" +
+	"\bvalid_to\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\avalidTo\x12\"\n" +
+	"\x06tenant\x18\x05 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x01R\x06tenant\x12)\n" +
+	"\x10expected_version\x18\x06 \x01(\x04R\x0fexpectedVersion:{\xbaHx\x1av\n" +
 	"\x19valid_to.after_valid_from\x12!valid_to must be after valid_from\x1a6!has(this.valid_to) || this.valid_to > this.valid_from\"3\n" +
 	"\x17RecordAgreementResponse\x12\x18\n" +
-	"\aversion\x18\x01 \x01(\x04R\aversion\"e\n" +
+	"\aversion\x18\x01 \x01(\x04R\aversion\"\x90\x01\n" +
 	"\x15RequestErasureRequest\x12$\n" +
 	"\tdevice_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\bdeviceId\x12&\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\trequestId\"2\n" +
+	"request_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\trequestId\x12)\n" +
+	"\x10expected_version\x18\x03 \x01(\x04R\x0fexpectedVersion\"~\n" +
 	"\x16RequestErasureResponse\x12\x18\n" +
-	"\aversion\x18\x01 \x01(\x04R\aversion\";\n" +
+	"\aversion\x18\x01 \x01(\x04R\aversion\x12*\n" +
+	"\x11erased_device_ids\x18\x02 \x03(\tR\x0ferasedDeviceIds\x12\x1e\n" +
+	"\n" +
+	"pseudonyms\x18\x03 \x01(\rR\n" +
+	"pseudonyms\";\n" +
 	"\x11GetGatewayRequest\x12&\n" +
 	"\n" +
 	"gateway_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tgatewayId\"\xaf\x01\n" +
