@@ -50,7 +50,7 @@ func evaluations(t *testing.T) []status.Report {
 	for i := range int64(3) {
 		at := t0.Add(time.Duration(i) * 10 * time.Second)
 		for _, o := range []struct {
-			topic            string
+			topic           string
 			end, replicated int64
 		}{{enriched, 100 + 10*i, 100 + 10*i}, {other, 50 + 10*i, 40}} {
 			if err := eval.Observe(status.PartitionKey{Topic: o.topic}, status.Observation{At: at, SourceEnd: o.end, Replicated: o.replicated, TargetEnd: o.replicated}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/bluestream/bluestream/services/mirror-health/internal/mm2"
 )
@@ -67,20 +68,27 @@ func (g Guard) Check(targetTopics []string) []Violation {
 	return out
 }
 
+// dlqSuffix ends a dead-letter topic's name. The target's consumers keep
+// their own DLQs beside the remote topics ("azure.ble.enriched.v1.dlq"):
+// they hold records of the topic they are named after, so they are judged
+// as that topic.
+const dlqSuffix = ".dlq"
+
 func (g Guard) check(target string) (Violation, bool) {
 	upstream := target
 	alias, topic, remote := mm2.SplitRemoteTopic(target)
 	if remote && alias == g.SourceAlias {
 		upstream = topic
 	}
-	if slices.Contains(g.Sensitive, upstream) {
+	base := strings.TrimSuffix(upstream, dlqSuffix)
+	if slices.Contains(g.Sensitive, upstream) || slices.Contains(g.Sensitive, base) {
 		return Violation{TargetTopic: target, SourceTopic: upstream, Rule: RuleSensitiveTopic,
 			Reason: fmt.Sprintf("%s holds personal data and must stay on the source cluster", upstream)}, true
 	}
 	if !remote || alias != g.SourceAlias || upstream == mm2.HeartbeatsTopic || mm2.IsInternalTopic(upstream) {
 		return Violation{}, false
 	}
-	if g.Allow.Allows(upstream) {
+	if g.Allow.Allows(upstream) || g.Allow.Allows(base) {
 		return Violation{}, false
 	}
 	return Violation{TargetTopic: target, SourceTopic: upstream, Rule: RuleTopicNotAllowListed,

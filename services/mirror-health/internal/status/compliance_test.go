@@ -9,14 +9,16 @@ func TestGuardFlagsTopicsOffTheAllowList(t *testing.T) {
 	t.Parallel()
 	e := newTestEvaluator(t, DefaultConfig())
 	targetTopics := []string{
-		"azure.ble.enriched.v1",       // allowed
-		"heartbeats",                  // MirrorMaker 2's own
-		"azure.heartbeats",            // replicated heartbeats
-		"azure.checkpoints.internal",  // MirrorMaker 2 internal
-		"analyzer.alerts.v1",          // the target's own topic
-		"azure.ble.advertisements.v1", // raw addresses, mirrored
-		"ble.advertisements.v1",       // raw addresses, copied without prefix
-		"azure.ble.readings.v1",       // not on the allow-list
+		"azure.ble.enriched.v1",           // allowed
+		"azure.ble.enriched.v1.dlq",       // the analyzer's DLQ of an allowed topic
+		"heartbeats",                      // MirrorMaker 2's own
+		"azure.heartbeats",                // replicated heartbeats
+		"azure.checkpoints.internal",      // MirrorMaker 2 internal
+		"analyzer.alerts.v1",              // the target's own topic
+		"azure.ble.advertisements.v1",     // raw addresses, mirrored
+		"ble.advertisements.v1",           // raw addresses, copied without prefix
+		"azure.ble.readings.v1",           // not on the allow-list
+		"azure.ble.advertisements.v1.dlq", // a DLQ of raw addresses is raw addresses
 	}
 	r := e.Evaluate(Flow{At: t0, LatestHeartbeat: t0, TargetTopics: targetTopics})
 	want := []struct {
@@ -26,6 +28,7 @@ func TestGuardFlagsTopicsOffTheAllowList(t *testing.T) {
 		{"azure.ble.advertisements.v1", RuleSensitiveTopic},
 		{"ble.advertisements.v1", RuleSensitiveTopic},
 		{"azure.ble.readings.v1", RuleTopicNotAllowListed},
+		{"azure.ble.advertisements.v1.dlq", RuleSensitiveTopic},
 	}
 	if len(r.Violations) != len(want) {
 		t.Fatalf("violations = %+v, want %d", r.Violations, len(want))
