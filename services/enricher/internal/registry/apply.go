@@ -64,6 +64,11 @@ func (s *state) applyKnown(e Event) error {
 		if !ok {
 			return fmt.Errorf("device: %w", ErrNotFound)
 		}
+		if e.Rekeyed {
+			s.unindex(d)
+			d.Identity, d.IRKs = e.Identity.clone(), slices.Clone(e.IRKs)
+			s.index(d)
+		}
 		d.Category, d.OwnerRef, d.SubjectID, d.Consent, d.Version = e.Category, e.OwnerRef, e.SubjectID, e.Consent, e.Version
 		s.devices[d.ID] = d
 	case DeviceErased:

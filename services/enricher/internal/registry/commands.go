@@ -68,9 +68,12 @@ type RecordAgreement struct {
 	ExpectedVersion uint64
 }
 
-// RequestErasure erases one device (DeviceID, checked against ExpectedVersion) or
-// every device of one owner (Tenant and OwnerRef, at their current versions).
+// RequestErasure erases one device's data subject (DeviceID, checked against
+// ExpectedVersion) or every device of one owner (Tenant and OwnerRef, at their
+// current versions). Erasing a device erases every device sharing its subject key:
+// the key is what gets destroyed. RequestID ties the events to the request.
 type RequestErasure struct {
+	RequestID       string
 	Tenant          string
 	DeviceID        string
 	OwnerRef        string

@@ -62,19 +62,20 @@ func (c AssignDevice) decide(s *state, dc decision) ([]Event, error) {
 	if err := s.checkVersion(kindDevice, c.DeviceID, c.ExpectedVersion); err != nil {
 		return nil, err
 	}
-	subjectID := d.SubjectID
-	if c.OwnerRef != d.OwnerRef {
-		// A new owner is a new data subject; keeping the old key would link the new
-		// owner's pseudonyms to the previous owner's history.
-		subjectID = s.subjectFor(d.Tenant, c.OwnerRef, dc.newID)
-	}
-	return []Event{DeviceAssigned{
+	ev := DeviceAssigned{
 		Meta:      Meta{AggregateID: c.DeviceID, Version: d.Version + 1, OccurredAt: dc.now},
 		Category:  c.Category,
 		OwnerRef:  c.OwnerRef,
-		SubjectID: subjectID,
+		SubjectID: d.SubjectID,
 		Consent:   c.Consent,
-	}}, nil
+	}
+	if c.OwnerRef != d.OwnerRef {
+		// A new owner is a new data subject; keeping the old key would link the new
+		// owner's pseudonyms to the previous owner's history.
+		ev.SubjectID = s.subjectFor(d.Tenant, c.OwnerRef, dc.newID)
+		ev.Rekeyed, ev.Identity, ev.IRKs = true, d.Identity.clone(), slices.Clone(d.IRKs)
+	}
+	return []Event{ev}, nil
 }
 
 // subjectFor returns the subject id of owner's other devices, or a fresh one for a new

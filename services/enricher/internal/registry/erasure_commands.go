@@ -31,7 +31,21 @@ func (c RequestErasure) eraseDevice(s *state, now time.Time) ([]Event, error) {
 	if err := s.checkVersion(kindDevice, c.DeviceID, c.ExpectedVersion); err != nil {
 		return nil, err
 	}
-	return []Event{erasedEvent(d, now)}, nil
+	// The subject key is shared by the owner's devices; once it is destroyed their
+	// sealed identities are unreadable too, so they leave the projection together
+	// rather than linger in memory until the next replay drops them.
+	owned := []Device{d}
+	for _, other := range s.devices {
+		if other.ID != d.ID && other.Tenant == d.Tenant && other.SubjectID == d.SubjectID {
+			owned = append(owned, other)
+		}
+	}
+	slices.SortFunc(owned[1:], func(a, b Device) int { return strings.Compare(a.ID, b.ID) })
+	events := make([]Event, 0, len(owned))
+	for _, o := range owned {
+		events = append(events, erasedEvent(o, c.RequestID, now))
+	}
+	return events, nil
 }
 
 // eraseOwner erases every device of one person; each device is its own aggregate, so
@@ -50,15 +64,16 @@ func (c RequestErasure) eraseOwner(s *state, now time.Time) ([]Event, error) {
 	slices.SortFunc(owned, func(a, b Device) int { return strings.Compare(a.ID, b.ID) })
 	events := make([]Event, 0, len(owned))
 	for _, d := range owned {
-		events = append(events, erasedEvent(d, now))
+		events = append(events, erasedEvent(d, c.RequestID, now))
 	}
 	return events, nil
 }
 
-func erasedEvent(d Device, now time.Time) DeviceErased {
+func erasedEvent(d Device, requestID string, now time.Time) DeviceErased {
 	return DeviceErased{
 		Meta:      Meta{AggregateID: d.ID, Version: d.Version + 1, OccurredAt: now},
 		Tenant:    d.Tenant,
 		SubjectID: d.SubjectID,
+		RequestID: requestID,
 	}
 }

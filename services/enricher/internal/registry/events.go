@@ -56,13 +56,19 @@ type DeviceRegistered struct {
 	Consent   bool
 }
 
-// DeviceAssigned records a device's new owner and category.
+// DeviceAssigned records a device's new owner and category. When the owner, and so
+// the subject, changes, it is Rekeyed: it carries the device's identity and IRKs
+// again, so the log holds them sealed under the new subject's key and erasing the
+// previous owner cannot take them with it.
 type DeviceAssigned struct {
 	Meta
 	Category  Category
 	OwnerRef  string
 	SubjectID string
 	Consent   bool
+	Rekeyed   bool
+	Identity  Identity
+	IRKs      []identity.IRK
 }
 
 // AgreementRecorded records a works-council agreement.
@@ -81,4 +87,5 @@ type DeviceErased struct {
 	Meta
 	Tenant    string
 	SubjectID string
+	RequestID string
 }
