@@ -53,6 +53,7 @@ type key struct {
 	Quantity string
 }
 
+// String is the key in the form used in store keys.
 func (k key) String() string { return string(k.Rule) + "|" + k.Subject + "|" + k.Quantity }
 
 // alertID is stable across replays: the same condition raised at the same
@@ -72,6 +73,7 @@ const (
 	Resolved
 )
 
+// String returns "raised" or "resolved".
 func (t EventType) String() string {
 	switch t {
 	case Raised:

@@ -18,6 +18,7 @@ const (
 
 var eventKindNames = [...]string{"", "appeared", "zone_entered", "zone_left", "moved_zone", "disappeared"}
 
+// String returns the snake_case name used in logs and on the wire.
 func (k EventKind) String() string {
 	if int(k) < len(eventKindNames) && k > 0 {
 		return eventKindNames[k]

@@ -16,6 +16,7 @@ type Partition struct {
 	Partition int32
 }
 
+// String returns "topic/partition".
 func (p Partition) String() string { return fmt.Sprintf("%s/%d", p.Topic, p.Partition) }
 
 // Mutation sets Key to Value, or deletes Key when Value is nil.
