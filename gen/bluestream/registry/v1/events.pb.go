@@ -903,8 +903,10 @@ type DeviceReassigned struct {
 	Rekeyed bool `protobuf:"varint,5,opt,name=rekeyed,proto3" json:"rekeyed,omitempty"`
 	// Sealed DevicePersonalData: the owner reference, and the identity if rekeyed.
 	SealedPersonalData []byte `protobuf:"bytes,6,opt,name=sealed_personal_data,json=sealedPersonalData,proto3" json:"sealed_personal_data,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// Tenant of the device; with subject_id it names the key that sealed the data.
+	Tenant        string `protobuf:"bytes,7,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DeviceReassigned) Reset() {
@@ -977,6 +979,13 @@ func (x *DeviceReassigned) GetSealedPersonalData() []byte {
 		return x.SealedPersonalData
 	}
 	return nil
+}
+
+func (x *DeviceReassigned) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
 }
 
 // RegistryEvent is the event on registry.events.v1, keyed by aggregate id. The
@@ -1275,7 +1284,7 @@ const file_bluestream_registry_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"subject_id\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tsubjectId\x12\x18\n" +
 	"\aconsent\x18\x05 \x01(\bR\aconsent\x129\n" +
-	"\x14sealed_personal_data\x18\x06 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x12sealedPersonalData\"\x9b\x02\n" +
+	"\x14sealed_personal_data\x18\x06 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x12sealedPersonalData\"\xbc\x02\n" +
 	"\x10DeviceReassigned\x12$\n" +
 	"\tdevice_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\bdeviceId\x12J\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\".bluestream.ble.v1.SubjectCategoryB\n" +
@@ -1284,7 +1293,8 @@ const file_bluestream_registry_v1_events_proto_rawDesc = "" +
 	"subject_id\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tsubjectId\x12\x18\n" +
 	"\aconsent\x18\x04 \x01(\bR\aconsent\x12\x18\n" +
 	"\arekeyed\x18\x05 \x01(\bR\arekeyed\x129\n" +
-	"\x14sealed_personal_data\x18\x06 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x12sealedPersonalData\"\xbc\a\n" +
+	"\x14sealed_personal_data\x18\x06 \x01(\fB\a\xbaH\x04z\x02\x10\x01R\x12sealedPersonalData\x12\x1f\n" +
+	"\x06tenant\x18\a \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06tenant\"\xbc\a\n" +
 	"\rRegistryEvent\x12*\n" +
 	"\faggregate_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\vaggregateId\x12!\n" +
 	"\aversion\x18\x02 \x01(\x04B\a\xbaH\x042\x02(\x01R\aversion\x12C\n" +

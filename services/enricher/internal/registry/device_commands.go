@@ -64,6 +64,7 @@ func (c AssignDevice) decide(s *state, dc decision) ([]Event, error) {
 	}
 	ev := DeviceAssigned{
 		Meta:      Meta{AggregateID: c.DeviceID, Version: d.Version + 1, OccurredAt: dc.now},
+		Tenant:    d.Tenant,
 		Category:  c.Category,
 		OwnerRef:  c.OwnerRef,
 		SubjectID: d.SubjectID,

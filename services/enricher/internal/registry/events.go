@@ -62,6 +62,7 @@ type DeviceRegistered struct {
 // previous owner cannot take them with it.
 type DeviceAssigned struct {
 	Meta
+	Tenant    string
 	Category  Category
 	OwnerRef  string
 	SubjectID string
