@@ -4,17 +4,20 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
 
 var clusters = map[string]Cluster{
 	"azure-germanywestcentral": {
+		Cloud:      "azure",
 		Region:     "germanywestcentral",
 		Services:   []string{"ble-ingest", "transformer", "enricher", "mirror-health"},
 		Partitions: 12,
 	},
 	"aws-eu-central-1": {
+		Cloud:      "aws",
 		Region:     "eu-central-1",
 		Services:   []string{"analyzer", "mirror-health"},
 		Partitions: 12,
@@ -141,6 +144,11 @@ func TestCheckCatchesViolations(t *testing.T) {
 			delete(find(objs, "ConfigMap", "ble-ingest-")["data"].(map[string]any), "BLUESTREAM_KAFKA_BROKERS")
 			return objs
 		}, "ble-ingest: no ConfigMap sets BLUESTREAM_KAFKA_BROKERS"},
+		{"wrong_kafka_ca", func(objs []Object) []Object {
+			vol := get(find(objs, "Deployment", "transformer"), "spec", "template", "spec", "volumes", 1).(map[string]any)
+			vol["secret"].(map[string]any)["secretName"] = "bluestream-aws-cluster-ca-cert"
+			return objs
+		}, "volume kafka-ca must mount bluestream-azure-cluster-ca-cert"},
 		{"unpinned_pods", func(objs []Object) []Object {
 			delete(get(find(objs, "Deployment", "ble-ingest"), "spec", "template", "spec").(map[string]any), "affinity")
 			return objs
@@ -200,52 +208,106 @@ func TestGermanName(t *testing.T) {
 }
 
 // mirrored is the allow-list: pseudonymised topics only.
-var mirrored = []string{"ble.enriched.v1", "registry.events.v1"}
+var mirrored = []string{"ble.enriched.v1"}
 
-// neverMirrored hold personal data (raw addresses) or pre-pseudonymisation data.
-var neverMirrored = []string{"ble.advertisements.v1", "ble.readings.v1", "ble.advertisements.v1.dlq", "ble.readings.v1.dlq", "ble.enriched.v2x", "analyzer.alerts.v1"}
+// neverMirrored hold personal data (raw addresses, decoded readings, registry
+// events) or are not meant for the mirror cluster.
+var neverMirrored = []string{
+	"ble.advertisements.v1", "ble.readings.v1", "registry.events.v1",
+	"ble.advertisements.v1.dlq", "ble.readings.v1.dlq", "ble.enriched.v2x", "bleXenriched.v1", "analyzer.alerts.v1",
+}
 
-func TestMirrorMakerAllowList(t *testing.T) {
+// allowed applies an include and an exclude pattern the way MirrorMaker 2
+// does: whole-name matches, exclusion wins.
+func allowed(include, exclude *regexp.Regexp, topic string) bool {
+	return include.MatchString(topic) && (exclude == nil || !exclude.MatchString(topic))
+}
+
+func whole(alternatives ...string) *regexp.Regexp {
+	return regexp.MustCompile("^(?:" + strings.Join(alternatives, "|") + ")$")
+}
+
+// TestMirrorAllowListsAgree checks the three places the allow-list lives: the
+// Strimzi KafkaMirrorMaker2, the dedicated-mode properties, and mirror-health's
+// compliance settings in both overlays.
+func TestMirrorAllowListsAgree(t *testing.T) {
 	t.Parallel()
 	objs := render(t, "aws-eu-central-1")
-	mm2 := find(objs, "KafkaMirrorMaker2", "")
-	mirrors := get(mm2, "spec", "mirrors").([]any)
-	if len(mirrors) != 1 {
-		t.Fatalf("want one mirror azure->aws, got %d", len(mirrors))
+	mirrors, _ := get(find(objs, "KafkaMirrorMaker2", ""), "spec", "mirrors").([]any)
+	var forward any
+	for _, m := range mirrors {
+		switch src, dst := get(m, "sourceCluster"), get(m, "targetCluster"); {
+		case src == "azure" && dst == "aws":
+			forward = m
+		case get(m, "sourceConnector") != nil:
+			t.Errorf("mirror %v -> %v copies topics; only azure -> aws may", src, dst)
+		}
 	}
-	if get(mirrors[0], "sourceCluster") != "azure" || get(mirrors[0], "targetCluster") != "aws" {
-		t.Errorf("mirror must run azure -> aws, got %v -> %v", get(mirrors[0], "sourceCluster"), get(mirrors[0], "targetCluster"))
+	if forward == nil {
+		t.Fatal("no azure -> aws mirror")
 	}
-	strimzi := regexp.MustCompile("^(?:" + get(mirrors[0], "topicsPattern").(string) + ")$")
+	strimziIn := whole(get(forward, "topicsPattern").(string))
+	var strimziEx *regexp.Regexp
+	if ex, ok := get(forward, "topicsExcludePattern").(string); ok {
+		strimziEx = whole(ex)
+	}
 
-	props := readProperties(t, filepath.Join("..", "k8s", "mirrormaker2", "connect-mirror-maker.properties"))
+	props := readProperties(t, filepath.Join("..", "mirrormaker2", "connect-mirror-maker.properties"))
 	if props["azure->aws.enabled"] != "true" || props["aws->azure.enabled"] != "false" {
-		t.Errorf("properties must mirror azure->aws only")
+		t.Errorf("properties must copy azure -> aws only")
 	}
-	var alts []string
-	for _, p := range strings.Split(props["azure->aws.topics"], ",") {
-		alts = append(alts, strings.TrimSpace(p))
+	propsIn := whole(splitList(props["azure->aws.topics"])...)
+	var propsEx *regexp.Regexp
+	if ex := props["azure->aws.topics.exclude"]; ex != "" {
+		propsEx = whole(splitList(ex)...)
 	}
-	plain := regexp.MustCompile("^(?:" + strings.Join(alts, "|") + ")$")
 
+	for _, overlay := range []string{"aws-eu-central-1", "azure-germanywestcentral"} {
+		cm := find(render(t, overlay), "ConfigMap", "mirror-health")
+		allow, _ := get(cm, "data", "BLUESTREAM_ALLOW_LIST").(string)
+		watched, _ := get(cm, "data", "BLUESTREAM_TOPICS").(string)
+		healthIn := whole(splitList(allow)...)
+		for _, topic := range mirrored {
+			if !allowed(healthIn, nil, topic) {
+				t.Errorf("%s: mirror-health would flag mirrored topic %s as a violation", overlay, topic)
+			}
+			if !slices.Contains(splitList(watched), topic) {
+				t.Errorf("%s: mirror-health does not watch %s (BLUESTREAM_TOPICS=%q)", overlay, topic, watched)
+			}
+		}
+		for _, topic := range neverMirrored {
+			if allowed(healthIn, nil, topic) {
+				t.Errorf("%s: mirror-health would accept %s on the mirror", overlay, topic)
+			}
+		}
+	}
 	for _, topic := range mirrored {
-		if !strimzi.MatchString(topic) || !plain.MatchString(topic) {
+		if !allowed(strimziIn, strimziEx, topic) || !allowed(propsIn, propsEx, topic) {
 			t.Errorf("%s must be mirrored by both the Strimzi resource and the properties", topic)
 		}
 	}
 	for _, topic := range neverMirrored {
-		if strimzi.MatchString(topic) || plain.MatchString(topic) {
-			t.Errorf("%s must never be mirrored", topic)
+		if allowed(strimziIn, strimziEx, topic) {
+			t.Errorf("Strimzi KafkaMirrorMaker2 would mirror %s", topic)
 		}
-	}
-	for _, overlay := range []string{"aws-eu-central-1", "azure-germanywestcentral"} {
-		cm := find(render(t, overlay), "ConfigMap", "mirror-health")
-		if got := get(cm, "data", "BLUESTREAM_MIRROR_TOPICS"); got != strings.Join(mirrored, ",") {
-			t.Errorf("%s: mirror-health watches %v, want %s", overlay, got, strings.Join(mirrored, ","))
+		if allowed(propsIn, propsEx, topic) {
+			t.Errorf("connect-mirror-maker.properties would mirror %s", topic)
 		}
 	}
 }
 
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readProperties reads a Java properties file: "key = value" lines, # and !
+// comments, and backslash escapes ("\\." is a regex "\.").
 func readProperties(t *testing.T, path string) map[string]string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -255,14 +317,32 @@ func readProperties(t *testing.T, path string) map[string]string {
 	props := map[string]string{}
 	for _, line := range strings.Split(string(b), "\n") {
 		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+		if line == "" || line[0] == '#' || line[0] == '!' {
 			continue
 		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
 			t.Fatalf("%s: not a property: %q", path, line)
 		}
-		props[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		props[strings.TrimSpace(k)] = unescape(strings.TrimSpace(v))
 	}
 	return props
+}
+
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func TestUnescape(t *testing.T) {
+	t.Parallel()
+	if got, want := unescape(`ble\\.enriched\\.v1`), `ble\.enriched\.v1`; got != want {
+		t.Errorf("unescape = %q, want %q", got, want)
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 // Cluster says what one overlay must deploy and where.
 type Cluster struct {
+	Cloud    string   // "azure" or "aws": names the cluster's Kafka and its CA Secret
 	Region   string   // the only region the overlay may name
 	Services []string // every service the overlay deploys
 	// Partitions bounds the replicas of lag-scaled services: more consumers
@@ -79,8 +80,14 @@ func Check(c Cluster, objs []Object) []string {
 				fail("ScaledObject/%s: %s", svc, msg)
 			}
 		}
-		if !hasConfig(byKind["ConfigMap"], svc, "BLUESTREAM_KAFKA_BROKERS") {
-			fail("%s: no ConfigMap sets BLUESTREAM_KAFKA_BROKERS", svc)
+		brokers := []string{"BLUESTREAM_KAFKA_BROKERS"}
+		if svc == "mirror-health" { // watches both clusters
+			brokers = []string{"BLUESTREAM_SOURCE_KAFKA_BROKERS", "BLUESTREAM_TARGET_KAFKA_BROKERS"}
+		}
+		for _, key := range brokers {
+			if !hasConfig(byKind["ConfigMap"], svc, key) {
+				fail("%s: no ConfigMap sets %s", svc, key)
+			}
 		}
 	}
 	return errs
@@ -110,6 +117,14 @@ func checkPodTemplate(c Cluster, tmpl any) []string {
 	}
 	if !pinned {
 		errs = append(errs, fmt.Sprintf("pods must require node affinity topology.kubernetes.io/region In [%s]", c.Region))
+	}
+	volumes, _ := get(spec, "volumes").([]any)
+	for _, v := range volumes {
+		if get(v, "name") == "kafka-ca" {
+			if want := "bluestream-" + c.Cloud + "-cluster-ca-cert"; get(v, "secret", "secretName") != want {
+				errs = append(errs, fmt.Sprintf("volume kafka-ca must mount %s, got %v", want, get(v, "secret", "secretName")))
+			}
+		}
 	}
 	containers, _ := get(spec, "containers").([]any)
 	if len(containers) == 0 {
