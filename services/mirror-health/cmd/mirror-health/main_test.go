@@ -96,4 +96,7 @@ func TestInvalidSettingsNameTheFlag(t *testing.T) {
 // testWriter sends the service's logs to the test log, shown on failure.
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
