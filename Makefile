@@ -66,3 +66,7 @@ bench: ## every stage's benchmarks, with allocations
 .PHONY: run
 run: ## the whole system on this machine (stack/cmd/bluestream)
 	go run ./stack/cmd/bluestream $(ARGS)
+
+.PHONY: deploy-check
+deploy-check: ## validate deploy/, packer/ and .github/ offline (kustomize, kubeconform, Go tests, actionlint, packer, shellcheck)
+	bash deploy/check.sh
