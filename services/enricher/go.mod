@@ -7,6 +7,11 @@ require (
 	github.com/bluestream/bluestream/platform v0.0.0
 )
 
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
+
 replace (
 	github.com/bluestream/bluestream/gen => ../../gen
 	github.com/bluestream/bluestream/platform => ../../platform
