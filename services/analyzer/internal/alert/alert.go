@@ -86,8 +86,8 @@ func (t EventType) String() string {
 
 // Event is AlertRaised or AlertResolved, stamped with event time.
 type Event struct {
-	Type   EventType
-	Alert  Alert
-	At     time.Time
-	Reason string // why a resolved alert closed
+	Type   EventType `json:"type"`
+	Alert  Alert     `json:"alert"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"` // why a resolved alert closed
 }

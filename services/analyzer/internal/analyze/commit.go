@@ -28,6 +28,9 @@ func (e *Engine) Commit(ctx context.Context) error {
 	if err := e.monitor.Flush(collect(alertPrefix)); err != nil {
 		return fmt.Errorf("collecting alert changes: %w", err)
 	}
+	if err := e.history.Flush(collect(alertLogPrefix)); err != nil {
+		return fmt.Errorf("collecting alert history: %w", err)
+	}
 	for _, id := range slices.Sorted(maps.Keys(e.dirtyErased)) {
 		muts = append(muts, store.Mutation{Key: erasedPrefix + id, Value: []byte{}})
 	}
@@ -64,6 +67,9 @@ func (e *Engine) Dump(emit func(key string, value []byte) error) error {
 		return func(key string, value []byte) error { return emit(prefix+key, value) }
 	}
 	if err := e.monitor.Dump(prefixed(alertPrefix)); err != nil {
+		return err
+	}
+	if err := e.history.Dump(prefixed(alertLogPrefix)); err != nil {
 		return err
 	}
 	clock, err := e.clock.encode()

@@ -17,11 +17,17 @@ type Config struct {
 	// order within a partition, e.g. from gateways with slower uplinks.
 	// Default 10s.
 	Lateness time.Duration
+	// AlertHistory is how many alert events are kept for listing and for
+	// watchers resuming from a sequence number. Default 10,000.
+	AlertHistory int
 }
 
 func (c Config) withDefaults() Config {
 	if c.Lateness == 0 {
 		c.Lateness = 10 * time.Second
+	}
+	if c.AlertHistory == 0 {
+		c.AlertHistory = 10_000
 	}
 	return c
 }
@@ -30,6 +36,9 @@ func (c Config) withDefaults() Config {
 func (c Config) Validate() error {
 	if c.Lateness < 0 {
 		return fmt.Errorf("analyze.lateness: must not be negative, got %s", c.Lateness)
+	}
+	if c.AlertHistory < 1 {
+		return fmt.Errorf("analyze.alert_history: must be at least 1, got %d", c.AlertHistory)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bluestream/bluestream/services/analyzer/internal/alert"
+	"github.com/bluestream/bluestream/services/analyzer/internal/alertlog"
 	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
 	"github.com/bluestream/bluestream/services/analyzer/internal/projection"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
@@ -20,6 +21,7 @@ import (
 const (
 	projectionPrefix = "proj/"
 	alertPrefix      = "alert/"
+	alertLogPrefix   = "alertlog/"
 	erasedPrefix     = "erased/"
 )
 
@@ -52,6 +54,7 @@ type Engine struct {
 	store   store.Store
 	proj    *projection.Projection
 	monitor *alert.Monitor
+	history *alertlog.Log
 	// erased holds tombstones of erased pseudonyms so readings still in
 	// flight are dropped. The pseudonym's key is destroyed, so a tombstone
 	// identifies nobody.
@@ -80,7 +83,7 @@ func Open(ctx context.Context, st store.Store, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg: cfg, store: st, proj: proj, monitor: mon,
+		cfg: cfg, store: st, proj: proj, monitor: mon, history: alertlog.New(cfg.AlertHistory),
 		erased:       make(map[string]bool),
 		dirtyOffsets: make(map[store.Partition]struct{}),
 		dirtyErased:  make(map[string]struct{}),
@@ -98,6 +101,7 @@ func (e *Engine) restore(ctx context.Context) error {
 	}{
 		{projectionPrefix, e.proj.Load},
 		{alertPrefix, e.monitor.Load},
+		{alertLogPrefix, e.history.Load},
 		{erasedPrefix, func(key string, _ []byte) error { e.erased[key] = true; return nil }},
 		{clockKey, func(_ string, value []byte) error { return e.clock.decode(value) }},
 	}
@@ -150,7 +154,9 @@ func (e *Engine) ApplyReading(at Offset, r enriched.Reading) (Output, error) {
 	out := e.tick(e.clock.low().Add(-e.cfg.Lateness))
 	out.Presence = append(out.Presence, visible(e.proj.Apply(r))...)
 	expected, _ := e.proj.ExpectedInterval(r.DeviceID)
-	out.Alerts = append(out.Alerts, e.monitor.Observe(r, expected)...)
+	observed := e.monitor.Observe(r, expected)
+	e.history.Append(observed)
+	out.Alerts = append(out.Alerts, observed...)
 	return out, nil
 }
 
@@ -168,9 +174,12 @@ func (e *Engine) ApplyErasure(at Offset, er enriched.Erasure) (Output, error) {
 	if when.IsZero() {
 		when = e.proj.Watermark() // resolve the subject's alerts "now" in event time
 	}
+	// The resolutions are published so consumers close the alerts, but not
+	// kept in the history, which must forget the subject.
 	var out Output
 	for _, id := range er.Subjects {
 		e.proj.Erase(id)
+		e.history.Erase(id)
 		out.Alerts = append(out.Alerts, e.monitor.Erase(id, when)...)
 		e.erased[id] = true
 		e.dirtyErased[id] = struct{}{}
@@ -192,10 +201,12 @@ func (e *Engine) Tick(now time.Time) Output {
 }
 
 func (e *Engine) tick(now time.Time) Output {
-	return Output{
+	out := Output{
 		Presence: visible(e.proj.Tick(now)),
 		Alerts:   e.monitor.Tick(now),
 	}
+	e.history.Append(out.Alerts)
+	return out
 }
 
 // visible drops events of restricted devices, which may only be counted.

@@ -201,6 +201,13 @@ func TestStream_known_answers(t *testing.T) {
 	if fmt.Sprint(raised) != fmt.Sprint(want) {
 		t.Errorf("raised alerts:\n got %v\nwant %v", raised, want)
 	}
+	history, complete, _ := e.AlertsSince(0, 0)
+	if len(history) != len(alerts) || !complete || history[len(history)-1].Seq != uint64(len(alerts)) {
+		t.Errorf("alert history holds %d events (complete %v), want all %d numbered 1..%d", len(history), complete, len(alerts), len(alerts))
+	}
+	if tail, _, _ := e.AlertsSince(uint64(len(alerts)-2), 0); len(tail) != 2 || tail[1].Event.Alert.ID != alerts[len(alerts)-1].Alert.ID {
+		t.Errorf("resuming two events before the end returned %d events", len(tail))
+	}
 	if _, ok := e.Device("dev-09"); ok {
 		t.Error("erased device dev-09 still visible")
 	}
@@ -259,6 +266,9 @@ func TestErasure_drops_late_readings_of_the_subject(t *testing.T) {
 	}
 	if _, ok := e.Device("d"); ok || len(e.OpenAlerts()) != 0 {
 		t.Error("erased subject still has state")
+	}
+	if history, _, _ := e.AlertsSince(0, 0); len(history) != 0 {
+		t.Errorf("alert history still names the erased subject: %+v", history)
 	}
 	if d := dumpEngine(t, e); strings.Contains(d, "proj/device/d=") || strings.Contains(d, "alert/device/d=") {
 		t.Errorf("dump still holds the subject:\n%s", d)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bluestream/bluestream/services/analyzer/internal/alert"
+	"github.com/bluestream/bluestream/services/analyzer/internal/alertlog"
 	"github.com/bluestream/bluestream/services/analyzer/internal/projection"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 )
@@ -58,4 +59,16 @@ func (e *Engine) PartitionTimes() map[store.Partition]time.Time {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return maps.Clone(e.clock.times)
+}
+
+// AlertsSince returns up to limit alert events after sequence number seq
+// (0: from the oldest kept), oldest first. complete is false when events
+// after seq were dropped from the history: a watcher must start over from
+// OpenAlerts. changed is closed when newer events arrive, so a watcher
+// can wait for it and call again.
+func (e *Engine) AlertsSince(seq uint64, limit int) (entries []alertlog.Entry, complete bool, changed <-chan struct{}) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	entries, complete = e.history.Since(seq, limit)
+	return entries, complete, e.history.Changed()
 }
