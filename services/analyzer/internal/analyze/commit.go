@@ -15,6 +15,31 @@ import (
 func (e *Engine) Commit(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	muts, err := e.collectChanges()
+	// Whatever was collected is no longer tracked as dirty by its owner, so
+	// it waits in pending until a commit succeeds.
+	e.pending = muts
+	if err != nil {
+		return err
+	}
+	batch := store.Batch{Mutations: muts, Offsets: make(map[store.Partition]int64, len(e.dirtyOffsets))}
+	for p := range e.dirtyOffsets {
+		batch.Offsets[p] = e.offsets[p]
+	}
+	if len(batch.Mutations) == 0 && len(batch.Offsets) == 0 {
+		return nil // an idle stream: spare the store a sync
+	}
+	if err := e.store.Commit(ctx, batch); err != nil {
+		return fmt.Errorf("committing analyzer state: %w", err)
+	}
+	e.pending = nil
+	clear(e.dirtyOffsets)
+	return nil
+}
+
+// collectChanges appends every component's changes to the pending ones,
+// in the order they must be applied.
+func (e *Engine) collectChanges() ([]store.Mutation, error) {
 	muts := e.pending
 	collect := func(prefix string) func(string, []byte) error {
 		return func(key string, value []byte) error {
@@ -23,13 +48,13 @@ func (e *Engine) Commit(ctx context.Context) error {
 		}
 	}
 	if err := e.proj.Flush(collect(projectionPrefix)); err != nil {
-		return fmt.Errorf("collecting projection changes: %w", err)
+		return muts, fmt.Errorf("collecting projection changes: %w", err)
 	}
 	if err := e.monitor.Flush(collect(alertPrefix)); err != nil {
-		return fmt.Errorf("collecting alert changes: %w", err)
+		return muts, fmt.Errorf("collecting alert changes: %w", err)
 	}
 	if err := e.history.Flush(collect(alertLogPrefix)); err != nil {
-		return fmt.Errorf("collecting alert history: %w", err)
+		return muts, fmt.Errorf("collecting alert history: %w", err)
 	}
 	for _, id := range slices.Sorted(maps.Keys(e.dirtyErased)) {
 		muts = append(muts, store.Mutation{Key: erasedPrefix + id, Value: []byte{}})
@@ -38,23 +63,12 @@ func (e *Engine) Commit(ctx context.Context) error {
 	if e.clock.dirty {
 		b, err := e.clock.encode()
 		if err != nil {
-			return fmt.Errorf("encoding %s: %w", clockKey, err)
+			return muts, fmt.Errorf("encoding %s: %w", clockKey, err)
 		}
 		muts = append(muts, store.Mutation{Key: clockKey, Value: b})
 		e.clock.dirty = false
 	}
-	batch := store.Batch{Mutations: muts, Offsets: make(map[store.Partition]int64, len(e.dirtyOffsets))}
-	for p := range e.dirtyOffsets {
-		batch.Offsets[p] = e.offsets[p]
-	}
-	if err := e.store.Commit(ctx, batch); err != nil {
-		// Offsets stay dirty; mutations wait in pending, ahead of newer ones.
-		e.pending = muts
-		return fmt.Errorf("committing analyzer state: %w", err)
-	}
-	e.pending = nil
-	clear(e.dirtyOffsets)
-	return nil
+	return muts, nil
 }
 
 // Dump emits the engine's whole in-memory state in key order, keyed as in
