@@ -146,3 +146,6 @@ func categoryToProto(c registry.Category) blev1.SubjectCategory {
 	}
 	return blev1.SubjectCategory_SUBJECT_CATEGORY_UNSPECIFIED
 }
+
+// CategoryToProto maps a registry category to the contract's.
+func CategoryToProto(c registry.Category) blev1.SubjectCategory { return categoryToProto(c) }
