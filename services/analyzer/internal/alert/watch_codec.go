@@ -12,7 +12,7 @@ const watchFormat = 1
 // MarshalBinary encodes the watch compactly: like the projection's device
 // it is rewritten on every commit that touches the device.
 func (w *deviceWatch) MarshalBinary() ([]byte, error) {
-	c := codec.NewWriter(watchFormat)
+	c := codec.NewWriter(watchFormat, 48+len(w.ID)+len(w.GatewayID)+40*len(w.Series))
 	c.String(w.ID)
 	c.String(w.GatewayID)
 	c.Time(w.LastSeen)

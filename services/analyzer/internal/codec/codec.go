@@ -25,8 +25,13 @@ type Writer struct {
 }
 
 // NewWriter starts an encoding with a format version byte, so a future
-// layout can be told apart from this one.
-func NewWriter(version byte) *Writer { return &Writer{buf: []byte{version}} }
+// layout can be told apart from this one. sizeHint is the expected length;
+// a good guess saves the buffer from growing several times.
+func NewWriter(version byte, sizeHint int) *Writer {
+	buf := make([]byte, 1, max(sizeHint, 1))
+	buf[0] = version
+	return &Writer{buf: buf}
+}
 
 // Bytes returns the encoding.
 func (w *Writer) Bytes() []byte { return w.buf }

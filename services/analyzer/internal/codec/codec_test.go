@@ -9,7 +9,7 @@ import (
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 23, 9, 0, 0, 123, time.UTC)
-	w := NewWriter(3)
+	w := NewWriter(3, 0)
 	w.Uint(300)
 	w.Int(-5)
 	w.Float(math.Copysign(0, -1))
