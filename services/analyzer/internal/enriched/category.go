@@ -2,8 +2,9 @@ package enriched
 
 import "fmt"
 
-// Category is the data-protection subject category of a device. The order
-// of the constants matches the Protobuf enum so adapters can convert by value.
+// Category is the data-protection subject category of a device. The zero
+// value is unknown, like a Protobuf enum's unspecified value, so a missing
+// field maps to the most careful reading.
 type Category uint8
 
 // Subject categories.
