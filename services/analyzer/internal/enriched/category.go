@@ -4,7 +4,7 @@ import "fmt"
 
 // Category is the data-protection subject category of a device. The zero
 // value is unknown, like a Protobuf enum's unspecified value, so a missing
-// field maps to the most careful reading.
+// field maps to it.
 type Category uint8
 
 // Subject categories.
