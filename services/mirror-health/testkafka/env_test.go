@@ -107,6 +107,17 @@ func start(t *testing.T, logName string, name string, args ...string) *process {
 	return p
 }
 
+// exited reports whether the process ended by itself.
+func (p *process) exited() bool {
+	select {
+	case err := <-p.done:
+		p.done <- err
+		return true
+	default:
+		return false
+	}
+}
+
 // kill stops the process with SIGKILL, a crash without any goodbye, and
 // waits for it to be gone.
 func (p *process) kill(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -57,8 +58,33 @@ func ensureTargetTopics(ctx context.Context, tgt *kadm.Client, cfg Config, count
 			return fmt.Errorf("creating target topic %s: %w", topic, resp.Err)
 		}
 	}
-	return checkPartitionCounts(ctx, tgt, want)
+	return awaitPartitionCounts(ctx, tgt, want)
 }
+
+// metadataWait bounds how long new topics may take to show up in the
+// target's metadata. A real broker answers CreateTopics before every broker
+// serves the topic's metadata (kfake does not), so the check is polled.
+const metadataWait = 30 * time.Second
+
+func awaitPartitionCounts(ctx context.Context, tgt *kadm.Client, want map[string]int32) error {
+	ctx, cancel := context.WithTimeout(ctx, metadataWait)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := checkPartitionCounts(ctx, tgt, want)
+		if err == nil || !errors.Is(err, errTooFewPartitions) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-tick.C:
+		}
+	}
+}
+
+var errTooFewPartitions = errors.New("too few partitions")
 
 func checkPartitionCounts(ctx context.Context, tgt *kadm.Client, want map[string]int32) error {
 	names := make([]string, 0, len(want))
@@ -71,7 +97,7 @@ func checkPartitionCounts(ctx context.Context, tgt *kadm.Client, want map[string
 	}
 	for t, n := range want {
 		if got := int32(len(details[t].Partitions)); got < n {
-			return fmt.Errorf("target topic %s: has %d partitions, need %d to keep partitioning", t, got, n)
+			return fmt.Errorf("target topic %s: has %d partitions, need %d to keep partitioning: %w", t, got, n, errTooFewPartitions)
 		}
 	}
 	return nil
