@@ -43,7 +43,7 @@ func Reading(in *blev1.ReadingDecoded) (enrich.Reading, error) {
 	case adv.TxPower != nil:
 		tx := adv.GetTxPower()
 		out.TxPower = &tx
-	case dec.GetAdvertisingData().TxPower != nil:
+	case dec.GetAdvertisingData() != nil && dec.GetAdvertisingData().TxPower != nil:
 		tx := dec.GetAdvertisingData().GetTxPower()
 		out.TxPower = &tx
 	}

@@ -1,0 +1,68 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bluestream/bluestream/platform/eventbus"
+)
+
+// Run consumes with sess and publishes each poll's outputs, dead letters and
+// consumed offsets in one transaction, until ctx ends. It is eventbus.Transactor's
+// loop with a batch-level transform, which enrichment needs to close its merge
+// windows before the offsets commit.
+func Run(ctx context.Context, sess *kgo.GroupTransactSession, s *Stage) error {
+	for {
+		fetches := sess.PollFetches(ctx)
+		if ctx.Err() != nil || fetches.IsClientClosed() {
+			return nil
+		}
+		if err := eventbus.FetchErrors(fetches); err != nil {
+			return err
+		}
+		if fetches.Empty() {
+			continue
+		}
+		if err := transact(ctx, sess, s, fetches.Records()); err != nil {
+			return err
+		}
+	}
+}
+
+func transact(ctx context.Context, sess *kgo.GroupTransactSession, s *Stage, in []*kgo.Record) error {
+	if err := sess.Begin(); err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	out, batchErr := s.Batch(ctx, in)
+	var (
+		mu         sync.Mutex
+		produceErr error
+	)
+	for _, r := range out {
+		sess.Produce(ctx, r, func(_ *kgo.Record, err error) {
+			if err != nil {
+				mu.Lock()
+				produceErr = errors.Join(produceErr, err)
+				mu.Unlock()
+			}
+		})
+	}
+	committed, err := sess.End(ctx, kgo.TransactionEndTry(batchErr == nil))
+	mu.Lock()
+	defer mu.Unlock()
+	switch {
+	case err != nil:
+		return fmt.Errorf("ending transaction: %w", err)
+	case batchErr != nil:
+		return batchErr
+	case produceErr != nil && !committed:
+		return fmt.Errorf("producing in transaction: %w", produceErr)
+	}
+	// Not committed without an error: a rebalance took the partitions and the
+	// session rewound to the committed offsets; the records come again.
+	return nil
+}
