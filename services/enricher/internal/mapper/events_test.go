@@ -33,7 +33,9 @@ func TestRegistryEventsRoundTripAndSealPersonalData(t *testing.T) {
 	m, keys := newEvents(t)
 	addr := identity.Address{0xc0, 0x11, 0x22, 0x33, 0x44, 0x55}
 	irk := identity.IRK{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
-	meta := func(id string, v uint64) registry.Meta { return registry.Meta{AggregateID: id, Version: v, OccurredAt: t0} }
+	meta := func(id string, v uint64) registry.Meta {
+		return registry.Meta{AggregateID: id, Version: v, OccurredAt: t0}
+	}
 	events := []registry.Event{
 		registry.GatewayRegistered{Meta: meta("gw-1", 1), Tenant: "acme", RSSIAt1m: -59, Placement: registry.Placement{
 			Site: "fra-1", Building: "A", Floor: -1, Zone: "lobby", Position: geo.LatLon{Lat: 50.1, Lon: 8.6}, Plan: geo.Point{X: 3, Y: 4}}},
