@@ -141,8 +141,8 @@ func TestMirrorMaker2HealthStopAndRecovery(t *testing.T) {
 
 	startMirrorMaker2(t)
 	took = eventually(t, recoverBound, collectEvery, "status OK again after MirrorMaker 2 restarted", healthy)
-	t.Logf("restarted %s after the kill; OK again %s after restart: latency %s, partitions %s",
-		time.Since(stoppedAt).Round(time.Second), took.Round(time.Millisecond), last.ReplicationLatency, summary(last))
+	t.Logf("OK again %s after the restart (%s after the kill): latency %s, partitions %s",
+		took.Round(time.Millisecond), time.Since(stoppedAt).Round(time.Second), last.ReplicationLatency, summary(last))
 
 	// MirrorMaker 2 is at-least-once: after the stream stops, the mirror
 	// holds at least every acknowledged record.

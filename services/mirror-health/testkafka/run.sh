@@ -16,6 +16,10 @@ module="$(dirname "$here")"
 repo="$(cd "$module/../.." && pwd)"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 
+for tool in java mvn go ss; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool not found; testkafka/deps.sh installs Java 17 and Maven" >&2; exit 1; }
+done
+
 lib="$("$here/fetch.sh")"
 work="$(mktemp -d "${TMPDIR:-/tmp}/bluestream-testkafka.XXXXXX")"
 pids=()
