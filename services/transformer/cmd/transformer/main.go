@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -18,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "decode" {
-		st, err := hexlines.Run(os.Stdin, os.Stdout, &pipeline.Decoder{}, time.Now)
+		st, err := hexlines.Run(context.Background(), os.Stdin, os.Stdout, &pipeline.Decoder{}, time.Now)
 		fmt.Fprintf(os.Stderr, "transformer decode: %d lines, %d readings, %d bad lines\n", st.Lines, st.Readings, st.Errors)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "transformer decode:", err)

@@ -3,6 +3,7 @@ package hexlines
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,7 +36,7 @@ type errorLine struct {
 // lines starting with # are skipped. now stamps the readings (receive and
 // decode time are unknown for payloads from a log). Only failing to read in or
 // write out stops it.
-func Run(in io.Reader, out io.Writer, d *pipeline.Decoder, now func() time.Time) (Stats, error) {
+func Run(ctx context.Context, in io.Reader, out io.Writer, d *pipeline.Decoder, now func() time.Time) (Stats, error) {
 	var st Stats
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
@@ -47,7 +48,7 @@ func Run(in io.Reader, out io.Writer, d *pipeline.Decoder, now func() time.Time)
 		if len(text) == 0 || text[0] == '#' {
 			continue
 		}
-		js, err := decodeLine(string(text), d, now)
+		js, err := decodeLine(ctx, string(text), d, now)
 		if err != nil {
 			st.Errors++
 			js, _ = json.Marshal(errorLine{Line: st.Lines, Error: err.Error()})
@@ -74,7 +75,7 @@ func Run(in io.Reader, out io.Writer, d *pipeline.Decoder, now func() time.Time)
 	return st, nil
 }
 
-func decodeLine(text string, d *pipeline.Decoder, now func() time.Time) ([]byte, error) {
+func decodeLine(ctx context.Context, text string, d *pipeline.Decoder, now func() time.Time) ([]byte, error) {
 	l, err := parseLine(text)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func decodeLine(text string, d *pipeline.Decoder, now func() time.Time) ([]byte,
 	if len(l.payload) > legacyMax {
 		adv.Advertisement.EventType = blev1.AdvertisingEventType_ADVERTISING_EVENT_TYPE_EXTENDED
 	}
-	reading, err := d.Reading(adv)
+	reading, err := d.Reading(ctx, adv)
 	if err != nil {
 		return nil, err
 	}

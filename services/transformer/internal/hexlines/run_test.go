@@ -31,7 +31,7 @@ func TestRunDecodesLinesAndReportsBadOnes(t *testing.T) {
 		strings.Repeat("00", 256),
 	}, "\n")
 	var out strings.Builder
-	st, err := Run(strings.NewReader(in), &out, &pipeline.Decoder{}, fixed)
+	st, err := Run(t.Context(), strings.NewReader(in), &out, &pipeline.Decoder{}, fixed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,10 +78,10 @@ func TestRunOutputIsStable(t *testing.T) {
 	t.Parallel()
 	const in = "0201061bff99040512fc5394c37c0004fffc040cac364200cdcbb8334c884f\n"
 	var a, b strings.Builder
-	if _, err := Run(strings.NewReader(in), &a, &pipeline.Decoder{}, fixed); err != nil {
+	if _, err := Run(t.Context(), strings.NewReader(in), &a, &pipeline.Decoder{}, fixed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(strings.NewReader(in), &b, &pipeline.Decoder{}, fixed); err != nil {
+	if _, err := Run(t.Context(), strings.NewReader(in), &b, &pipeline.Decoder{}, fixed); err != nil {
 		t.Fatal(err)
 	}
 	if a.String() != b.String() || strings.Contains(a.String(), ": ") {
@@ -96,7 +96,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 func TestRunStopsOnWriteFailure(t *testing.T) {
 	t.Parallel()
 	in := strings.Repeat("020106\n", 10000) // more than the writer buffers
-	_, err := Run(strings.NewReader(in), failingWriter{}, &pipeline.Decoder{}, fixed)
+	_, err := Run(t.Context(), strings.NewReader(in), failingWriter{}, &pipeline.Decoder{}, fixed)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("got %v, want the write error", err)
 	}
@@ -105,7 +105,7 @@ func TestRunStopsOnWriteFailure(t *testing.T) {
 func TestRunReportsOverlongLine(t *testing.T) {
 	t.Parallel()
 	in := strings.Repeat("0", bufio.MaxScanTokenSize*20)
-	_, err := Run(strings.NewReader(in), &strings.Builder{}, &pipeline.Decoder{}, fixed)
+	_, err := Run(t.Context(), strings.NewReader(in), &strings.Builder{}, &pipeline.Decoder{}, fixed)
 	if err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("got %v, want an error naming line 1", err)
 	}

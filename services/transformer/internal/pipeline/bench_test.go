@@ -46,7 +46,7 @@ func BenchmarkReading(b *testing.B) {
 	adv := advertisement(b, benchInputs[0].payload, "")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := d.Reading(adv); err != nil {
+		if _, err := d.Reading(b.Context(), adv); err != nil {
 			b.Fatal(err)
 		}
 	}

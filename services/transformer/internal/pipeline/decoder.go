@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -27,14 +28,23 @@ type Decoder struct {
 	// Now stamps decoded_at. Nil uses the advertisement's received_at, which
 	// makes the output a function of the input alone.
 	Now func() time.Time
+	// Plugins decode what the built-in decoders do not; nil means none.
+	Plugins Extension
 
 	results sync.Pool // *decode.Result, so warm decodes reuse their slices
+}
+
+// Extension adds decoders beyond the built-in ones (package plugin). Extend
+// appends what it decoded from the structures in ad to out; offset is where
+// ad's payload starts in the advertisement. An error fails the whole reading.
+type Extension interface {
+	Extend(ctx context.Context, ad *adstruct.Summary, offset int, out *blev1.DecodedPayload) error
 }
 
 // Reading decodes one advertisement into the event published for it. A
 // payload that only partly decodes still gives a reading, with the problems
 // listed; an error means the advertisement itself is unusable.
-func (d *Decoder) Reading(adv *blev1.AdvertisementReceived) (*blev1.ReadingDecoded, error) {
+func (d *Decoder) Reading(ctx context.Context, adv *blev1.AdvertisementReceived) (*blev1.ReadingDecoded, error) {
 	a := adv.GetAdvertisement()
 	if a == nil {
 		return nil, errors.New("advertisement: missing")
@@ -43,7 +53,7 @@ func (d *Decoder) Reading(adv *blev1.AdvertisementReceived) (*blev1.ReadingDecod
 	if len(a.GetAddress()) == len(addr) {
 		copy(addr[:], a.GetAddress())
 	}
-	payload, err := d.Payload(a.GetPayload(), a.GetScanResponse(), addr)
+	payload, err := d.Payload(ctx, a.GetPayload(), a.GetScanResponse(), addr)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +69,7 @@ func (d *Decoder) Reading(adv *blev1.AdvertisementReceived) (*blev1.ReadingDecod
 // Payload decodes an advertising payload and its scan response (may be empty)
 // from the device at addr. Problem offsets in the scan response count on from
 // the end of the payload.
-func (d *Decoder) Payload(payload, scanResponse []byte, addr adstruct.Address) (*blev1.DecodedPayload, error) {
+func (d *Decoder) Payload(ctx context.Context, payload, scanResponse []byte, addr adstruct.Address) (*blev1.DecodedPayload, error) {
 	if len(payload) > MaxPayload {
 		return nil, fmt.Errorf("payload: %d bytes, at most %d allowed", len(payload), MaxPayload)
 	}
@@ -73,11 +83,22 @@ func (d *Decoder) Payload(payload, scanResponse []byte, addr adstruct.Address) (
 	defer d.results.Put(r)
 	opts := decode.Options{Address: addr, Keys: d.Keys}
 	out := &blev1.DecodedPayload{}
-	decode.Decode(payload, opts, r)
-	mapper.Append(out, r, 0)
-	if len(scanResponse) > 0 {
-		decode.Decode(scanResponse, opts, r)
-		mapper.Append(out, r, len(payload))
+	parts := [2][]byte{payload, scanResponse}
+	for i, part := range parts {
+		if i > 0 && len(part) == 0 {
+			break
+		}
+		offset := 0
+		if i > 0 {
+			offset = len(payload)
+		}
+		decode.Decode(part, opts, r)
+		mapper.Append(out, r, offset)
+		if d.Plugins != nil {
+			if err := d.Plugins.Extend(ctx, &r.AD, offset, out); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }

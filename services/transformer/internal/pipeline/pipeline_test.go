@@ -55,7 +55,7 @@ func TestReadingIsAFunctionOfTheInput(t *testing.T) {
 	t.Parallel()
 	var d pipeline.Decoder
 	adv := advertisement(t, bthomeExample, "0509424c4531")
-	got, err := d.Reading(adv)
+	got, err := d.Reading(t.Context(), adv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestReadingIsAFunctionOfTheInput(t *testing.T) {
 	if err := protovalidate.Validate(got); err != nil {
 		t.Errorf("reading breaks the contract: %v", err)
 	}
-	again, _ := d.Reading(advertisement(t, bthomeExample, "0509424c4531"))
+	again, _ := d.Reading(t.Context(), advertisement(t, bthomeExample, "0509424c4531"))
 	a, _ := proto.MarshalOptions{Deterministic: true}.Marshal(got)
 	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(again)
 	if !bytes.Equal(a, b) {
@@ -79,7 +79,7 @@ func TestReadingIsAFunctionOfTheInput(t *testing.T) {
 	}
 
 	clock := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
-	stamped, err := (&pipeline.Decoder{Now: func() time.Time { return clock }}).Reading(adv)
+	stamped, err := (&pipeline.Decoder{Now: func() time.Time { return clock }}).Reading(t.Context(), adv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestReadingIsAFunctionOfTheInput(t *testing.T) {
 func TestPartialDecodeKeepsWhatDecoded(t *testing.T) {
 	t.Parallel()
 	var d pipeline.Decoder
-	got, err := d.Reading(advertisement(t, bthomeExample+"09ff0102", ""))
+	got, err := d.Reading(t.Context(), advertisement(t, bthomeExample+"09ff0102", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,10 +110,10 @@ func TestPayloadRejectsOversizeNamingTheField(t *testing.T) {
 	t.Parallel()
 	var d pipeline.Decoder
 	big := bytes.Repeat([]byte{0}, pipeline.MaxPayload+1)
-	if _, err := d.Payload(big, nil, [6]byte{}); err == nil || !strings.HasPrefix(err.Error(), "payload:") {
+	if _, err := d.Payload(t.Context(), big, nil, [6]byte{}); err == nil || !strings.HasPrefix(err.Error(), "payload:") {
 		t.Errorf("oversize payload: %v, want an error naming payload", err)
 	}
-	if _, err := d.Payload(nil, big, [6]byte{}); err == nil || !strings.HasPrefix(err.Error(), "scan_response:") {
+	if _, err := d.Payload(t.Context(), nil, big, [6]byte{}); err == nil || !strings.HasPrefix(err.Error(), "scan_response:") {
 		t.Errorf("oversize scan response: %v, want an error naming scan_response", err)
 	}
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -10,6 +11,7 @@ import (
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/services/transformer/internal/mapper"
+	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
 )
 
 // idSpace is the UUID namespace of reading ids: a reading's ce_id is a name-
@@ -33,8 +35,17 @@ func (s *Stage) Transform(ctx context.Context, in *kgo.Record) ([]*kgo.Record, e
 	if err := eventbus.Decode(in, &adv); err != nil {
 		return nil, err
 	}
-	reading, err := s.Decoder.Reading(&adv)
-	if err != nil {
+	reading, err := s.Decoder.Reading(ctx, &adv)
+	var pe *plugin.Error
+	switch {
+	case errors.Is(err, plugin.ErrClosed):
+		// Shutting down: abort, and the record is decoded after the restart.
+		return nil, eventbus.Retry(err)
+	case errors.As(err, &pe):
+		// The dead-letter reason says which limit the plugin hit, so the
+		// record can be replayed once the plugin is fixed.
+		return nil, &eventbus.DecodeError{Reason: pe.Reason, Err: err}
+	case err != nil:
 		return nil, err
 	}
 	out, err := s.Encoder.Record(ctx, eventbus.Event{

@@ -20,6 +20,9 @@ const (
 func (r *Registry) Extend(ctx context.Context, ad *adstruct.Summary, offset int, out *blev1.DecodedPayload) error {
 	s := r.acquire()
 	defer s.inflight.Done()
+	if s.closed {
+		return ErrClosed
+	}
 	if len(s.modules) == 0 {
 		return nil
 	}

@@ -39,6 +39,7 @@ func parseManifest(data []byte) (Manifest, error) {
 			return m, fmt.Errorf("service_uuids[%d]: want a 16-bit UUID as 4 hex digits, got %q", i, s)
 		}
 		m.uuids = append(m.uuids, uint16(v))
+		m.ServiceUUIDs[i] = fmt.Sprintf("%04x", v) // one spelling in listings
 	}
 	return m, nil
 }

@@ -89,15 +89,20 @@ func TestExamplePluginDecodesItsSensor(t *testing.T) {
 // report why, and the other plugins keep working.
 func TestSandboxStopsRunawayPlugins(t *testing.T) {
 	t.Parallel()
-	r := open(t, plugin.Limits{CallTimeout: time.Second, MemoryPages: 1024}, "example", "loop", "hog")
 	tests := []struct {
 		name, payload, reason string
+		limits                plugin.Limits
 	}{
-		{name: "loops_forever", payload: loopPayload, reason: plugin.ReasonTimeout},
-		{name: "allocates_forever", payload: hogPayload, reason: plugin.ReasonMemory},
+		{name: "loops_forever", payload: loopPayload, reason: plugin.ReasonTimeout,
+			limits: plugin.Limits{CallTimeout: 200 * time.Millisecond}},
+		// A generous time limit, so the memory cap is what stops it.
+		{name: "allocates_forever", payload: hogPayload, reason: plugin.ReasonMemory,
+			limits: plugin.Limits{CallTimeout: 30 * time.Second, MemoryPages: 384}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := open(t, tt.limits, "example", "loop", "hog")
 			for range 2 { // the broken instance is replaced, and fails again the same way
 				_, err := extend(t, r, tt.payload)
 				var pe *plugin.Error

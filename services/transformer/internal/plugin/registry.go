@@ -14,12 +14,19 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
+// compiled caches machine code by module content for the whole process, so
+// a reload, or a second registry, compiles only modules that changed.
+var compiled = wazero.NewCompilationCache()
+
+// ErrClosed is returned by calls after Close: the record was not decoded and
+// should be retried by whoever takes over, not dead-lettered.
+var ErrClosed = errors.New("plugins: registry closed")
+
 // Registry holds the plugins of one directory and reloads them on request.
 // It is safe for concurrent use.
 type Registry struct {
 	dir    string
 	limits Limits
-	cache  wazero.CompilationCache // survives reloads, so unchanged modules compile once
 
 	reloading sync.Mutex
 	mu        sync.RWMutex
@@ -33,11 +40,12 @@ type set struct {
 	byCompany map[uint16]*module
 	byUUID    map[uint16]*module
 	inflight  sync.WaitGroup
+	closed    bool
 }
 
 // Open loads every plugin in dir.
 func Open(ctx context.Context, dir string, limits Limits) (*Registry, error) {
-	r := &Registry{dir: dir, limits: limits.withDefaults(), cache: wazero.NewCompilationCache()}
+	r := &Registry{dir: dir, limits: limits.withDefaults()}
 	s, err := r.load(ctx)
 	if err != nil {
 		return nil, err
@@ -75,10 +83,10 @@ func (r *Registry) Manifests() []Manifest {
 func (r *Registry) Close(ctx context.Context) error {
 	r.mu.Lock()
 	old := r.cur
-	r.cur = &set{}
+	r.cur = &set{closed: true}
 	r.mu.Unlock()
 	old.retire(ctx)
-	return r.cache.Close(ctx)
+	return nil
 }
 
 func (r *Registry) acquire() *set {
@@ -118,7 +126,7 @@ func (r *Registry) load(ctx context.Context) (*set, error) {
 	cfg := wazero.NewRuntimeConfig().
 		WithMemoryLimitPages(r.limits.MemoryPages).
 		WithCloseOnContextDone(true).
-		WithCompilationCache(r.cache)
+		WithCompilationCache(compiled)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	s := &set{rt: rt, byCompany: map[uint16]*module{}, byUUID: map[uint16]*module{}}
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {

@@ -5,6 +5,7 @@ import (
 
 	transformerv1 "github.com/bluestream/bluestream/gen/bluestream/transformer/v1"
 	"github.com/bluestream/bluestream/services/transformer/internal/decode"
+	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
 )
 
 // Builtins describes the built-in decoders in the API's terms.
@@ -19,6 +20,19 @@ func Builtins() []*transformerv1.Decoder {
 			pd.ServiceUuids = append(pd.ServiceUuids, fmt.Sprintf("%04x", u))
 		}
 		out = append(out, pd)
+	}
+	return out
+}
+
+// pluginDecoders describes loaded plugins in the API's terms.
+func pluginDecoders(ms []plugin.Manifest) []*transformerv1.Decoder {
+	out := make([]*transformerv1.Decoder, 0, len(ms))
+	for _, m := range ms {
+		d := &transformerv1.Decoder{Name: m.Name, Kind: "plugin", ServiceUuids: m.ServiceUUIDs}
+		for _, id := range m.CompanyIDs {
+			d.CompanyIds = append(d.CompanyIds, uint32(id))
+		}
+		out = append(out, d)
 	}
 	return out
 }
