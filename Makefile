@@ -40,8 +40,11 @@ $(CACHE)/protovalidate/buf/validate/validate.proto:
 
 .PHONY: generate
 generate: setup ## regenerate gen/ from proto/
+	@# Generate aside and swap, so a proto error leaves gen/ as it was.
+	rm -rf $(CACHE)/gen
+	PATH=$(BIN):$$PATH $(BUF) generate -o $(CACHE)/gen
 	rm -rf gen/bluestream
-	PATH=$(BIN):$$PATH $(BUF) generate
+	mv $(CACHE)/gen/gen/bluestream gen/bluestream
 
 .PHONY: checkgenerate
 checkgenerate: generate ## fail when gen/ differs from what buf generate writes

@@ -68,4 +68,3 @@ func (c *Clusters) Close() {
 func (c *Clusters) Describe() string {
 	return fmt.Sprintf("kafka %s (primary): %v\nkafka %s (mirror):  %v", c.Primary.Name, c.Primary.ListenAddrs(), c.Mirror.Name, c.Mirror.ListenAddrs())
 }
-
