@@ -38,33 +38,54 @@ func New(cfg Config, pub Publisher) (*Ingester, error) {
 // Ingest publishes b unless it was published before, and returns once the
 // publisher acknowledged it. Errors: *InvalidError for a bad batch,
 // ErrOverloaded when the in-flight limits are reached, *UnavailableError when
-// the publisher failed or timed out, or ctx's error.
+// the publisher failed or did not finish within PublishTimeout, or ctx's error.
+//
+// A publish outlives a caller that gave up: records already handed to Kafka
+// cannot be recalled, so the attempt keeps its in-flight room and its claim on
+// (gateway, sequence) until Kafka settled it. A retry meanwhile waits for that
+// outcome and, if the records landed, is answered as a duplicate instead of
+// publishing them twice.
 func (in *Ingester) Ingest(ctx context.Context, b Batch) (Result, error) {
 	if err := validate(b); err != nil {
 		return Result{}, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, in.cfg.PublishTimeout)
+	defer cancel()
 	n, size := len(b.Advertisements), batchBytes(b.Advertisements)
 	key := batchKey{b.GatewayID, b.Sequence}
 	done, dup, err := in.admit(ctx, key, n, size)
 	if err != nil || dup {
-		return Result{Accepted: n, Duplicate: dup}, err
+		return Result{Accepted: n, Duplicate: dup}, in.deadlineErr(ctx, err)
 	}
 	b.ReceivedAt = in.cfg.Now()
-	pctx, cancel := context.WithTimeout(ctx, in.cfg.PublishTimeout)
-	perr := in.pub.Publish(pctx, b)
-	cancel()
-	in.finish(key, done, b, n, size, perr == nil)
-	if perr != nil {
+	result := make(chan error, 1)
+	go func() {
+		err := in.pub.Publish(context.WithoutCancel(ctx), b)
+		in.finish(key, done, b, n, size, err == nil)
+		result <- err
+	}()
+	select {
+	case err := <-result:
 		var invalid *InvalidError
 		switch {
-		case errors.As(perr, &invalid):
-			return Result{}, perr
-		case ctx.Err() != nil:
-			return Result{}, ctx.Err()
+		case err == nil:
+			return Result{Accepted: n}, nil
+		case errors.As(err, &invalid):
+			return Result{}, err
 		}
-		return Result{}, &UnavailableError{Err: perr}
+		return Result{}, &UnavailableError{Err: err}
+	case <-ctx.Done():
+		return Result{}, in.deadlineErr(ctx, ctx.Err())
 	}
-	return Result{Accepted: n}, nil
+}
+
+// deadlineErr reports the publish timeout as the broker being unavailable; a
+// caller's own cancellation stays what it is.
+func (in *Ingester) deadlineErr(ctx context.Context, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) && errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		return &UnavailableError{Err: fmt.Errorf("no acknowledgement within %v: %w", in.cfg.PublishTimeout, err)}
+	}
+	return err
 }
 
 // admit decides under the lock whether b is a duplicate, waits for a concurrent
