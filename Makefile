@@ -73,3 +73,7 @@ run: ## the whole system on this machine (stack/cmd/bluestream)
 .PHONY: deploy-check
 deploy-check: ## validate deploy/, packer/ and .github/ offline (kustomize, kubeconform, Go tests, actionlint, packer, shellcheck)
 	bash deploy/check.sh
+
+.PHONY: test-kafka
+test-kafka: ## real Apache Kafka + MirrorMaker 2 suite (Java 17, Maven; jars cached in ~/.cache/bluestream)
+	services/mirror-health/testkafka/run.sh
