@@ -19,6 +19,10 @@ type Occupancy struct {
 	// MeanDwell is the mean time in the zone of the visits that ended in
 	// the window; zero when none did.
 	MeanDwell time.Duration
+	// Withheld is true when restricted devices are present but fewer than
+	// k, so Current leaves them out. It says that someone is withheld,
+	// never how many.
+	Withheld bool
 }
 
 // Occupancy reports zoneKey (see enriched.Zone.Key) over the window ending
@@ -42,6 +46,7 @@ func (p *Projection) Occupancy(zoneKey string, now time.Time, window time.Durati
 func (p *Projection) summarise(z *zone, out Occupancy, now time.Time) Occupancy {
 	k := p.cfg.MinAggregate
 	out.Current = int(z.visible(k))
+	out.Withheld = z.Restricted > 0 && int(z.Restricted) < k
 	width := int64(p.cfg.BucketWidth)
 	last := bucketNumber(now, p.cfg)
 	first := last - (int64(out.Window)+width-1)/width + 1

@@ -1,0 +1,157 @@
+package consumer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/services/analyzer/internal/alert"
+	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
+	"github.com/bluestream/bluestream/services/analyzer/internal/mapper"
+)
+
+// Run consumes until ctx ends or a round fails. On ctx's end it finishes
+// the round in hand (publish and commit) before returning, so a graceful
+// stop commits what it applied and nothing more.
+func (c *Consumer) Run(ctx context.Context) error {
+	for ctx.Err() == nil {
+		pollCtx, cancel := context.WithTimeout(ctx, c.cfg.IdleAfter)
+		fetches := c.client.PollRecords(pollCtx, c.cfg.MaxPollRecords)
+		cancel()
+		if err := eventbus.FetchErrors(fetches); err != nil {
+			return err
+		}
+		var out round
+		if fetches.Empty() {
+			if ctx.Err() != nil {
+				break
+			}
+			// Caught up on every partition: let event time follow the
+			// wall clock so silent devices and gateways time out.
+			tick := c.engine.Tick(c.cfg.Now().Add(-c.cfg.Lateness))
+			out.alerts = tick.Alerts
+		} else {
+			var err error
+			if out, err = c.apply(fetches); err != nil {
+				return err
+			}
+		}
+		if err := c.finish(context.WithoutCancel(ctx), out); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// round is what one poll produced for Kafka.
+type round struct {
+	alerts []alert.Event
+	dlq    []*kgo.Record
+}
+
+// apply hands every fetched record to the engine.
+func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
+	var out round
+	var fatal error
+	fetches.EachRecord(func(r *kgo.Record) {
+		if fatal != nil {
+			return
+		}
+		at := analyze.Offset{Partition: partitionOf(r), Offset: r.Offset}
+		res, err := c.applyRecord(at, r)
+		switch {
+		case err == nil:
+			out.alerts = append(out.alerts, res.Alerts...)
+		case isInvalid(err):
+			c.engine.Skip(at) // no-op when applying already claimed it
+			out.dlq = append(out.dlq, eventbus.DLQRecord(r, asDecodeError(err), c.cfg.Now()))
+			c.log.Warn("dead-lettering record", "topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "err", err)
+		default:
+			fatal = fmt.Errorf("applying %s@%d: %w", at.Partition, at.Offset, err)
+		}
+	})
+	return out, fatal
+}
+
+// applyRecord dispatches on the ce_type header: the enriched topic carries
+// two event types.
+func (c *Consumer) applyRecord(at analyze.Offset, r *kgo.Record) (analyze.Output, error) {
+	typ, _ := eventbus.Header(r, eventbus.HeaderType)
+	switch typ {
+	case readingType:
+		msg, err := decodeReading(r)
+		if err != nil {
+			return analyze.Output{}, err
+		}
+		return c.engine.ApplyReading(at, msg)
+	case erasureType:
+		msg, err := decodeErasure(r)
+		if err != nil {
+			return analyze.Output{}, err
+		}
+		return c.engine.ApplyErasure(at, msg)
+	case "":
+		return analyze.Output{}, &eventbus.DecodeError{Reason: "missing_header", Err: errors.New("no " + eventbus.HeaderType + " header")}
+	}
+	return analyze.Output{}, &eventbus.DecodeError{Reason: "wrong_type",
+		Err: fmt.Errorf("%s %q, want %s or %s", eventbus.HeaderType, typ, readingType, erasureType)}
+}
+
+// asDecodeError gives an engine rejection the dead-letter reason
+// "invalid", like a contract violation caught while decoding.
+func asDecodeError(err error) error {
+	var de *eventbus.DecodeError
+	if errors.As(err, &de) {
+		return err
+	}
+	return &eventbus.DecodeError{Reason: "invalid", Err: err}
+}
+
+func isInvalid(err error) bool {
+	var de *eventbus.DecodeError
+	return errors.As(err, &de) || errors.Is(err, analyze.ErrInvalid)
+}
+
+// finish publishes a round's alerts and dead letters, then commits the
+// engine. Publishing first makes alert output at-least-once.
+func (c *Consumer) finish(ctx context.Context, out round) error {
+	recs := out.dlq
+	for _, ev := range out.alerts {
+		msg, key := mapper.Event(ev, c.zoneOf(ev.Alert.DeviceID))
+		rec, err := c.client.Encoder.Record(ctx, eventbus.Event{
+			Topic: c.cfg.AlertsTopic, Key: key, Msg: msg, Time: ev.At,
+			// A repeat after a crash carries the same ce_id.
+			ID: ev.Alert.ID + "/" + ev.Type.String(),
+		})
+		if err != nil {
+			return err
+		}
+		recs = append(recs, rec)
+	}
+	if len(recs) > 0 {
+		if err := c.client.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+			return fmt.Errorf("publishing %d alerts and dead letters: %w", len(recs), err)
+		}
+	}
+	if c.crashBeforeCommit != nil {
+		if err := c.crashBeforeCommit(); err != nil {
+			return err
+		}
+	}
+	return c.engine.Commit(ctx)
+}
+
+// zoneOf is the device's last zone, for the alert's zone field.
+func (c *Consumer) zoneOf(deviceID string) string {
+	if deviceID == "" {
+		return ""
+	}
+	d, ok := c.engine.Device(deviceID)
+	if !ok {
+		return ""
+	}
+	return d.Zone.Key()
+}
