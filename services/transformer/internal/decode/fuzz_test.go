@@ -35,6 +35,9 @@ func FuzzDecode(f *testing.F) {
 			if p.Reason == "" || p.Source == "" {
 				t.Fatalf("problem without reason or source: %+v", p)
 			}
+			if p.Offset < 0 || p.Offset > len(payload) {
+				t.Fatalf("problem offset %d outside the %d-byte payload: %+v", p.Offset, len(payload), p)
+			}
 		}
 	})
 }

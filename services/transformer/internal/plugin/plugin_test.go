@@ -196,3 +196,24 @@ func TestLoadRejectsBadPlugins(t *testing.T) {
 		t.Error("opening a missing directory succeeded")
 	}
 }
+
+// BenchmarkExamplePlugin is the cost of one plugin call from the host's side:
+// input copy, guest decode, JSON output parsed and mapped.
+func BenchmarkExamplePlugin(b *testing.B) {
+	r, err := plugin.Open(b.Context(), plugintest.Dir(b, "example"), plugin.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close(context.Background())
+	payload, _ := hex.DecodeString(demoPayload)
+	var res decode.Result
+	decode.Decode(payload, decode.Options{}, &res)
+	b.ReportAllocs()
+	for b.Loop() {
+		out := &blev1.DecodedPayload{}
+		if err := r.Extend(b.Context(), &res.AD, 0, out); err != nil || len(out.Measurements) != 3 {
+			b.Fatalf("%v %v", out, err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
