@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -123,4 +124,12 @@ func rpcError(err error) error {
 	}
 	// Context errors: connect reports them as canceled or deadline_exceeded.
 	return err
+}
+
+// BatchFromProto maps a request batch as the handlers do, stamped as received
+// at receivedAt; benchmarks use it to build the records ingest would produce.
+func BatchFromProto(b *ingestv1.Batch, receivedAt time.Time) (ingest.Batch, error) {
+	out, err := fromProto(b)
+	out.ReceivedAt = receivedAt
+	return out, err
 }
