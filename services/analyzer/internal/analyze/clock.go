@@ -22,6 +22,12 @@ const clockKey = "engine/clock"
 type partitionClock struct {
 	times map[store.Partition]time.Time
 	dirty bool
+	// expected are the partitions the adapter consumes. Until each has
+	// been read, low is zero: a partition not read yet may still hold a
+	// device's or gateway's reports, and timing them out on the others'
+	// times would depend on which partition the consumer fetched first.
+	// Not persisted: the adapter states it at every start.
+	expected []store.Partition
 }
 
 type partitionTime struct {
@@ -43,6 +49,11 @@ func (c *partitionClock) observe(p store.Partition, t time.Time) {
 
 // low is the oldest partition time; zero before any reading.
 func (c *partitionClock) low() time.Time {
+	for _, p := range c.expected {
+		if _, seen := c.times[p]; !seen {
+			return time.Time{}
+		}
+	}
 	var low time.Time
 	for _, t := range c.times {
 		if low.IsZero() || t.Before(low) {

@@ -21,6 +21,7 @@ import (
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
+	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 )
 
 // Source is the ce_source of the events the analyzer publishes.
@@ -135,7 +136,9 @@ func assignment(ctx context.Context, kafka eventbus.Config, tel *telemetry.Telem
 	}
 	stored := e.Offsets()
 	parts := make(map[int32]kgo.Offset, len(td.Partitions))
+	var expected []store.Partition
 	for p := range td.Partitions {
+		expected = append(expected, store.Partition{Topic: input, Partition: p})
 		parts[p] = kgo.NewOffset().AtStart()
 		for sp, next := range stored {
 			if sp.Topic == input && sp.Partition == p {
@@ -143,6 +146,7 @@ func assignment(ctx context.Context, kafka eventbus.Config, tel *telemetry.Telem
 			}
 		}
 	}
+	e.ExpectPartitions(expected)
 	return map[string]map[int32]kgo.Offset{input: parts}, nil
 }
 
