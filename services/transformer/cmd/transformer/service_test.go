@@ -46,6 +46,9 @@ func TestInvalidSettingsNameTheFlag(t *testing.T) {
 		{name: "empty_transactional_id", args: []string{"--transactional-id", ""}, want: "--transactional-id (BLUESTREAM_TRANSACTIONAL_ID): must not be empty"},
 		{name: "empty_group", args: []string{"--group", ""}, want: "--group"},
 		{name: "loop", args: []string{"--output-topic", topic.Advertisements}, want: "--output-topic (BLUESTREAM_OUTPUT_TOPIC): must differ"},
+		{name: "missing_plugin_dir", args: []string{"--plugin-dir", "/nonexistent/plugins"}, want: "--plugin-dir (BLUESTREAM_PLUGIN_DIR)"},
+		{name: "zero_plugin_timeout", args: []string{"--plugin-timeout", "0s"}, want: "--plugin-timeout"},
+		{name: "plugin_memory_too_big", args: []string{"--plugin-memory-mib", "5000"}, want: "--plugin-memory-mib"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
