@@ -77,3 +77,9 @@ deploy-check: ## validate deploy/, packer/ and .github/ offline (kustomize, kube
 .PHONY: test-kafka
 test-kafka: ## real Apache Kafka + MirrorMaker 2 suite (Java 17, Maven; jars cached in ~/.cache/bluestream)
 	services/mirror-health/testkafka/run.sh
+
+.PHONY: plugins
+plugins: ## build the example transformer WASM plugin into bin/plugins
+	mkdir -p bin/plugins
+	cd services/transformer && GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o ../../bin/plugins/example.wasm ./plugins/example
+	cp services/transformer/plugins/example/manifest.json bin/plugins/example.json

@@ -54,7 +54,9 @@ type Encoder struct {
 // Record encodes e. The record carries ctx, so the produce hook injects the trace
 // context of the span in ctx into its headers.
 func (enc Encoder) Record(ctx context.Context, e Event) (*kgo.Record, error) {
-	value, err := proto.Marshal(e.Msg)
+	// Deterministic, so the same event yields the same bytes on every target
+	// (service, Lambda, Azure Functions) and a retry is byte-identical.
+	value, err := proto.MarshalOptions{Deterministic: true}.Marshal(e.Msg)
 	if err != nil {
 		return nil, fmt.Errorf("marshalling %s: %w", e.Msg.ProtoReflect().Descriptor().FullName(), err)
 	}

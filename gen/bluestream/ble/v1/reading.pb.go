@@ -32,7 +32,10 @@ type Measurement struct {
 	// Unit in UCUM, e.g. "Cel", "%", "dBm", "V", "hPa".
 	Unit string `protobuf:"bytes,3,opt,name=unit,proto3" json:"unit,omitempty"`
 	// Format that produced it, e.g. "ruuvi.df5", "bthome.v2".
-	Format        string `protobuf:"bytes,4,opt,name=format,proto3" json:"format,omitempty"`
+	Format string `protobuf:"bytes,4,opt,name=format,proto3" json:"format,omitempty"`
+	// Which of several sensors of the same quantity (e.g. Inkbird probes, repeated
+	// BTHome objects); 0 when the device has only one.
+	Channel       uint32 `protobuf:"varint,5,opt,name=channel,proto3" json:"channel,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -93,6 +96,13 @@ func (x *Measurement) GetFormat() string {
 		return x.Format
 	}
 	return ""
+}
+
+func (x *Measurement) GetChannel() uint32 {
+	if x != nil {
+		return x.Channel
+	}
+	return 0
 }
 
 // IBeacon is Apple's iBeacon identity frame.
@@ -331,6 +341,76 @@ func (x *EddystoneEid) GetTxPowerAt_0M() int32 {
 	return 0
 }
 
+// AltBeacon is the open AltBeacon identity frame (altbeacon.org specification).
+type AltBeacon struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	CompanyId uint32                 `protobuf:"varint,1,opt,name=company_id,json=companyId,proto3" json:"company_id,omitempty"`
+	// Beacon id, 20 bytes: by convention a 16-byte UUID followed by two 16-bit values.
+	BeaconId             []byte `protobuf:"bytes,2,opt,name=beacon_id,json=beaconId,proto3" json:"beacon_id,omitempty"`
+	ReferenceRssi        int32  `protobuf:"zigzag32,3,opt,name=reference_rssi,json=referenceRssi,proto3" json:"reference_rssi,omitempty"`
+	ManufacturerReserved uint32 `protobuf:"varint,4,opt,name=manufacturer_reserved,json=manufacturerReserved,proto3" json:"manufacturer_reserved,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *AltBeacon) Reset() {
+	*x = AltBeacon{}
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AltBeacon) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AltBeacon) ProtoMessage() {}
+
+func (x *AltBeacon) ProtoReflect() protoreflect.Message {
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AltBeacon.ProtoReflect.Descriptor instead.
+func (*AltBeacon) Descriptor() ([]byte, []int) {
+	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *AltBeacon) GetCompanyId() uint32 {
+	if x != nil {
+		return x.CompanyId
+	}
+	return 0
+}
+
+func (x *AltBeacon) GetBeaconId() []byte {
+	if x != nil {
+		return x.BeaconId
+	}
+	return nil
+}
+
+func (x *AltBeacon) GetReferenceRssi() int32 {
+	if x != nil {
+		return x.ReferenceRssi
+	}
+	return 0
+}
+
+func (x *AltBeacon) GetManufacturerReserved() uint32 {
+	if x != nil {
+		return x.ManufacturerReserved
+	}
+	return 0
+}
+
 // Identity is an identity frame a beacon broadcasts.
 type Identity struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -340,6 +420,7 @@ type Identity struct {
 	//	*Identity_EddystoneUid
 	//	*Identity_EddystoneUrl
 	//	*Identity_EddystoneEid
+	//	*Identity_Altbeacon
 	Kind          isIdentity_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -347,7 +428,7 @@ type Identity struct {
 
 func (x *Identity) Reset() {
 	*x = Identity{}
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[5]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -359,7 +440,7 @@ func (x *Identity) String() string {
 func (*Identity) ProtoMessage() {}
 
 func (x *Identity) ProtoReflect() protoreflect.Message {
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[5]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -372,7 +453,7 @@ func (x *Identity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Identity.ProtoReflect.Descriptor instead.
 func (*Identity) Descriptor() ([]byte, []int) {
-	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{5}
+	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Identity) GetKind() isIdentity_Kind {
@@ -418,6 +499,15 @@ func (x *Identity) GetEddystoneEid() *EddystoneEid {
 	return nil
 }
 
+func (x *Identity) GetAltbeacon() *AltBeacon {
+	if x != nil {
+		if x, ok := x.Kind.(*Identity_Altbeacon); ok {
+			return x.Altbeacon
+		}
+	}
+	return nil
+}
+
 type isIdentity_Kind interface {
 	isIdentity_Kind()
 }
@@ -438,6 +528,10 @@ type Identity_EddystoneEid struct {
 	EddystoneEid *EddystoneEid `protobuf:"bytes,4,opt,name=eddystone_eid,json=eddystoneEid,proto3,oneof"`
 }
 
+type Identity_Altbeacon struct {
+	Altbeacon *AltBeacon `protobuf:"bytes,5,opt,name=altbeacon,proto3,oneof"`
+}
+
 func (*Identity_Ibeacon) isIdentity_Kind() {}
 
 func (*Identity_EddystoneUid) isIdentity_Kind() {}
@@ -445,6 +539,8 @@ func (*Identity_EddystoneUid) isIdentity_Kind() {}
 func (*Identity_EddystoneUrl) isIdentity_Kind() {}
 
 func (*Identity_EddystoneEid) isIdentity_Kind() {}
+
+func (*Identity_Altbeacon) isIdentity_Kind() {}
 
 // AdvertisingData summarises the AD structures of a payload (Core Specification
 // Supplement Part A).
@@ -467,7 +563,7 @@ type AdvertisingData struct {
 
 func (x *AdvertisingData) Reset() {
 	*x = AdvertisingData{}
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[6]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -479,7 +575,7 @@ func (x *AdvertisingData) String() string {
 func (*AdvertisingData) ProtoMessage() {}
 
 func (x *AdvertisingData) ProtoReflect() protoreflect.Message {
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[6]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -492,7 +588,7 @@ func (x *AdvertisingData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdvertisingData.ProtoReflect.Descriptor instead.
 func (*AdvertisingData) Descriptor() ([]byte, []int) {
-	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{6}
+	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *AdvertisingData) GetFlags() uint32 {
@@ -579,7 +675,7 @@ type DecodeProblem struct {
 
 func (x *DecodeProblem) Reset() {
 	*x = DecodeProblem{}
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[7]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -591,7 +687,7 @@ func (x *DecodeProblem) String() string {
 func (*DecodeProblem) ProtoMessage() {}
 
 func (x *DecodeProblem) ProtoReflect() protoreflect.Message {
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[7]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -604,7 +700,7 @@ func (x *DecodeProblem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecodeProblem.ProtoReflect.Descriptor instead.
 func (*DecodeProblem) Descriptor() ([]byte, []int) {
-	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{7}
+	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *DecodeProblem) GetOffset() uint32 {
@@ -643,7 +739,7 @@ type DecodedPayload struct {
 
 func (x *DecodedPayload) Reset() {
 	*x = DecodedPayload{}
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[8]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -655,7 +751,7 @@ func (x *DecodedPayload) String() string {
 func (*DecodedPayload) ProtoMessage() {}
 
 func (x *DecodedPayload) ProtoReflect() protoreflect.Message {
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[8]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -668,7 +764,7 @@ func (x *DecodedPayload) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecodedPayload.ProtoReflect.Descriptor instead.
 func (*DecodedPayload) Descriptor() ([]byte, []int) {
-	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{8}
+	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DecodedPayload) GetFormats() []string {
@@ -719,7 +815,7 @@ type ReadingDecoded struct {
 
 func (x *ReadingDecoded) Reset() {
 	*x = ReadingDecoded{}
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[9]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -731,7 +827,7 @@ func (x *ReadingDecoded) String() string {
 func (*ReadingDecoded) ProtoMessage() {}
 
 func (x *ReadingDecoded) ProtoReflect() protoreflect.Message {
-	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[9]
+	mi := &file_bluestream_ble_v1_reading_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -744,7 +840,7 @@ func (x *ReadingDecoded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReadingDecoded.ProtoReflect.Descriptor instead.
 func (*ReadingDecoded) Descriptor() ([]byte, []int) {
-	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{9}
+	return file_bluestream_ble_v1_reading_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ReadingDecoded) GetReceived() *AdvertisementReceived {
@@ -772,12 +868,13 @@ var File_bluestream_ble_v1_reading_proto protoreflect.FileDescriptor
 
 const file_bluestream_ble_v1_reading_proto_rawDesc = "" +
 	"\n" +
-	"\x1fbluestream/ble/v1/reading.proto\x12\x11bluestream.ble.v1\x1a%bluestream/ble/v1/advertisement.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x91\x01\n" +
+	"\x1fbluestream/ble/v1/reading.proto\x12\x11bluestream.ble.v1\x1a%bluestream/ble/v1/advertisement.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xab\x01\n" +
 	"\vMeasurement\x12%\n" +
 	"\bquantity\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\bquantity\x12\x1d\n" +
 	"\x05value\x18\x02 \x01(\x01B\a\xbaH\x04\x12\x02@\x01R\x05value\x12\x1b\n" +
 	"\x04unit\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18 R\x04unit\x12\x1f\n" +
-	"\x06format\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06format\"\x8f\x01\n" +
+	"\x06format\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06format\x12\x18\n" +
+	"\achannel\x18\x05 \x01(\rR\achannel\"\x8f\x01\n" +
 	"\aIBeacon\x12\x1b\n" +
 	"\x04uuid\x18\x01 \x01(\fB\a\xbaH\x04z\x02h\x10R\x04uuid\x12\x1f\n" +
 	"\x05major\x18\x02 \x01(\rB\t\xbaH\x06*\x04\x18\xff\xff\x03R\x05major\x12\x1f\n" +
@@ -793,12 +890,19 @@ const file_bluestream_ble_v1_reading_proto_rawDesc = "" +
 	"\x0etx_power_at_0m\x18\x02 \x01(\x11R\vtxPowerAt0m\"N\n" +
 	"\fEddystoneEid\x12\x19\n" +
 	"\x03eid\x18\x01 \x01(\fB\a\xbaH\x04z\x02h\bR\x03eid\x12#\n" +
-	"\x0etx_power_at_0m\x18\x02 \x01(\x11R\vtxPowerAt0m\"\xa9\x02\n" +
+	"\x0etx_power_at_0m\x18\x02 \x01(\x11R\vtxPowerAt0m\"\xc1\x01\n" +
+	"\tAltBeacon\x12(\n" +
+	"\n" +
+	"company_id\x18\x01 \x01(\rB\t\xbaH\x06*\x04\x18\xff\xff\x03R\tcompanyId\x12$\n" +
+	"\tbeacon_id\x18\x02 \x01(\fB\a\xbaH\x04z\x02h\x14R\bbeaconId\x12%\n" +
+	"\x0ereference_rssi\x18\x03 \x01(\x11R\rreferenceRssi\x12=\n" +
+	"\x15manufacturer_reserved\x18\x04 \x01(\rB\b\xbaH\x05*\x03\x18\xff\x01R\x14manufacturerReserved\"\xe7\x02\n" +
 	"\bIdentity\x126\n" +
 	"\aibeacon\x18\x01 \x01(\v2\x1a.bluestream.ble.v1.IBeaconH\x00R\aibeacon\x12F\n" +
 	"\reddystone_uid\x18\x02 \x01(\v2\x1f.bluestream.ble.v1.EddystoneUidH\x00R\feddystoneUid\x12F\n" +
 	"\reddystone_url\x18\x03 \x01(\v2\x1f.bluestream.ble.v1.EddystoneUrlH\x00R\feddystoneUrl\x12F\n" +
-	"\reddystone_eid\x18\x04 \x01(\v2\x1f.bluestream.ble.v1.EddystoneEidH\x00R\feddystoneEidB\r\n" +
+	"\reddystone_eid\x18\x04 \x01(\v2\x1f.bluestream.ble.v1.EddystoneEidH\x00R\feddystoneEid\x12<\n" +
+	"\taltbeacon\x18\x05 \x01(\v2\x1c.bluestream.ble.v1.AltBeaconH\x00R\taltbeaconB\r\n" +
 	"\x04kind\x12\x05\xbaH\x02\b\x01\"\xec\x03\n" +
 	"\x0fAdvertisingData\x12#\n" +
 	"\x05flags\x18\x01 \x01(\rB\b\xbaH\x05*\x03\x18\xff\x01H\x00R\x05flags\x88\x01\x01\x12\x1d\n" +
@@ -852,38 +956,40 @@ func file_bluestream_ble_v1_reading_proto_rawDescGZIP() []byte {
 	return file_bluestream_ble_v1_reading_proto_rawDescData
 }
 
-var file_bluestream_ble_v1_reading_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_bluestream_ble_v1_reading_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_bluestream_ble_v1_reading_proto_goTypes = []any{
 	(*Measurement)(nil),           // 0: bluestream.ble.v1.Measurement
 	(*IBeacon)(nil),               // 1: bluestream.ble.v1.IBeacon
 	(*EddystoneUid)(nil),          // 2: bluestream.ble.v1.EddystoneUid
 	(*EddystoneUrl)(nil),          // 3: bluestream.ble.v1.EddystoneUrl
 	(*EddystoneEid)(nil),          // 4: bluestream.ble.v1.EddystoneEid
-	(*Identity)(nil),              // 5: bluestream.ble.v1.Identity
-	(*AdvertisingData)(nil),       // 6: bluestream.ble.v1.AdvertisingData
-	(*DecodeProblem)(nil),         // 7: bluestream.ble.v1.DecodeProblem
-	(*DecodedPayload)(nil),        // 8: bluestream.ble.v1.DecodedPayload
-	(*ReadingDecoded)(nil),        // 9: bluestream.ble.v1.ReadingDecoded
-	(*AdvertisementReceived)(nil), // 10: bluestream.ble.v1.AdvertisementReceived
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*AltBeacon)(nil),             // 5: bluestream.ble.v1.AltBeacon
+	(*Identity)(nil),              // 6: bluestream.ble.v1.Identity
+	(*AdvertisingData)(nil),       // 7: bluestream.ble.v1.AdvertisingData
+	(*DecodeProblem)(nil),         // 8: bluestream.ble.v1.DecodeProblem
+	(*DecodedPayload)(nil),        // 9: bluestream.ble.v1.DecodedPayload
+	(*ReadingDecoded)(nil),        // 10: bluestream.ble.v1.ReadingDecoded
+	(*AdvertisementReceived)(nil), // 11: bluestream.ble.v1.AdvertisementReceived
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
 }
 var file_bluestream_ble_v1_reading_proto_depIdxs = []int32{
 	1,  // 0: bluestream.ble.v1.Identity.ibeacon:type_name -> bluestream.ble.v1.IBeacon
 	2,  // 1: bluestream.ble.v1.Identity.eddystone_uid:type_name -> bluestream.ble.v1.EddystoneUid
 	3,  // 2: bluestream.ble.v1.Identity.eddystone_url:type_name -> bluestream.ble.v1.EddystoneUrl
 	4,  // 3: bluestream.ble.v1.Identity.eddystone_eid:type_name -> bluestream.ble.v1.EddystoneEid
-	0,  // 4: bluestream.ble.v1.DecodedPayload.measurements:type_name -> bluestream.ble.v1.Measurement
-	5,  // 5: bluestream.ble.v1.DecodedPayload.identities:type_name -> bluestream.ble.v1.Identity
-	6,  // 6: bluestream.ble.v1.DecodedPayload.advertising_data:type_name -> bluestream.ble.v1.AdvertisingData
-	7,  // 7: bluestream.ble.v1.DecodedPayload.problems:type_name -> bluestream.ble.v1.DecodeProblem
-	10, // 8: bluestream.ble.v1.ReadingDecoded.received:type_name -> bluestream.ble.v1.AdvertisementReceived
-	8,  // 9: bluestream.ble.v1.ReadingDecoded.decoded:type_name -> bluestream.ble.v1.DecodedPayload
-	11, // 10: bluestream.ble.v1.ReadingDecoded.decoded_at:type_name -> google.protobuf.Timestamp
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	5,  // 4: bluestream.ble.v1.Identity.altbeacon:type_name -> bluestream.ble.v1.AltBeacon
+	0,  // 5: bluestream.ble.v1.DecodedPayload.measurements:type_name -> bluestream.ble.v1.Measurement
+	6,  // 6: bluestream.ble.v1.DecodedPayload.identities:type_name -> bluestream.ble.v1.Identity
+	7,  // 7: bluestream.ble.v1.DecodedPayload.advertising_data:type_name -> bluestream.ble.v1.AdvertisingData
+	8,  // 8: bluestream.ble.v1.DecodedPayload.problems:type_name -> bluestream.ble.v1.DecodeProblem
+	11, // 9: bluestream.ble.v1.ReadingDecoded.received:type_name -> bluestream.ble.v1.AdvertisementReceived
+	9,  // 10: bluestream.ble.v1.ReadingDecoded.decoded:type_name -> bluestream.ble.v1.DecodedPayload
+	12, // 11: bluestream.ble.v1.ReadingDecoded.decoded_at:type_name -> google.protobuf.Timestamp
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_bluestream_ble_v1_reading_proto_init() }
@@ -892,20 +998,21 @@ func file_bluestream_ble_v1_reading_proto_init() {
 		return
 	}
 	file_bluestream_ble_v1_advertisement_proto_init()
-	file_bluestream_ble_v1_reading_proto_msgTypes[5].OneofWrappers = []any{
+	file_bluestream_ble_v1_reading_proto_msgTypes[6].OneofWrappers = []any{
 		(*Identity_Ibeacon)(nil),
 		(*Identity_EddystoneUid)(nil),
 		(*Identity_EddystoneUrl)(nil),
 		(*Identity_EddystoneEid)(nil),
+		(*Identity_Altbeacon)(nil),
 	}
-	file_bluestream_ble_v1_reading_proto_msgTypes[6].OneofWrappers = []any{}
+	file_bluestream_ble_v1_reading_proto_msgTypes[7].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_bluestream_ble_v1_reading_proto_rawDesc), len(file_bluestream_ble_v1_reading_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
