@@ -39,10 +39,11 @@ func Append(p *blev1.DecodedPayload, r *decode.Result, offset int) {
 			Value:    m.Value,
 			Unit:     m.Unit,
 			Format:   string(m.Format),
+			Channel:  uint32(m.Channel),
 		})
 	}
 	for i := range r.Identities {
-		if id := identity(&r.Identities[i]); id != nil {
+		if id := identity(&r.Identities[i], r); id != nil {
 			p.Identities = append(p.Identities, id)
 		}
 	}
@@ -74,13 +75,20 @@ func problem(pr adstruct.Problem, offset int) *blev1.DecodeProblem {
 	}
 }
 
-// identity maps a beacon frame onto the contract's oneof. AltBeacon has the
-// same shape as iBeacon (16-byte id, two 16-bit values, power at 1 m) and the
-// contract has no variant of its own yet, so it travels as an ibeacon identity;
-// the "altbeacon" format in the same payload tells them apart.
-func identity(id *decode.Identity) *blev1.Identity {
+// identity maps a beacon frame onto the contract's oneof.
+func identity(id *decode.Identity, r *decode.Result) *blev1.Identity {
 	switch id.Kind {
-	case decode.IdentityIBeacon, decode.IdentityAltBeacon:
+	case decode.IdentityAltBeacon:
+		// The 20-byte beacon id is the 16-byte id followed by the two 16-bit
+		// values, big-endian, as they stand in the frame.
+		beaconID := append(slices.Clone(id.UUID[:]), byte(id.Major>>8), byte(id.Major), byte(id.Minor>>8), byte(id.Minor))
+		company, _ := r.AD.CompanyID()
+		return &blev1.Identity{Kind: &blev1.Identity_Altbeacon{Altbeacon: &blev1.AltBeacon{
+			CompanyId:     uint32(company),
+			BeaconId:      beaconID,
+			ReferenceRssi: int32(id.MeasuredPower),
+		}}}
+	case decode.IdentityIBeacon:
 		return &blev1.Identity{Kind: &blev1.Identity_Ibeacon{Ibeacon: &blev1.IBeacon{
 			Uuid:          slices.Clone(id.UUID[:]),
 			Major:         uint32(id.Major),

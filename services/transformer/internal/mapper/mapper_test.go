@@ -147,3 +147,41 @@ func TestUUIDAndURIForms(t *testing.T) {
 		})
 	}
 }
+
+// TestAltBeaconKeepsItsOwnIdentity follows the frame layout of the AltBeacon
+// Protocol Specification v1.0: company id, beacon code 0xBEAC, a 20-byte beacon
+// id, the reference RSSI at 1 m and a reserved byte.
+func TestAltBeaconKeepsItsOwnIdentity(t *testing.T) {
+	t.Parallel()
+	beaconID := mustHex(t, "2f234454cf6d4a0fadf2f4911ba9ffa600010002")
+	payload := append(mustHex(t, "1bff1801beac"), beaconID...)
+	payload = append(payload, 0xc5, 0x00)
+	got := decodeBoth(t, payload, nil)
+	if len(got.GetIdentities()) != 1 {
+		t.Fatalf("got %d identities, want 1: %v", len(got.GetIdentities()), got)
+	}
+	alt := got.GetIdentities()[0].GetAltbeacon()
+	if alt == nil {
+		t.Fatalf("identity %v is not an altbeacon", got.GetIdentities()[0])
+	}
+	if !bytes.Equal(alt.GetBeaconId(), beaconID) || alt.GetCompanyId() != 0x0118 || alt.GetReferenceRssi() != -59 {
+		t.Errorf("altbeacon = %v, want id %x, company 0x0118, reference -59", alt, beaconID)
+	}
+}
+
+// TestMeasurementChannelsSurvive maps two sensors of one quantity: BTHome v2
+// repeats the temperature object (bthome.io format, object 0x02) for each.
+func TestMeasurementChannelsSurvive(t *testing.T) {
+	t.Parallel()
+	// Service data 0xFCD2, info 0x40 (v2, unencrypted), temperature 25.00 and 26.00 °C.
+	got := decodeBoth(t, mustHex(t, "0a16d2fc4002c409022c0a"), nil)
+	channels := map[uint32]float64{}
+	for _, m := range got.GetMeasurements() {
+		if m.GetQuantity() == "temperature" {
+			channels[m.GetChannel()] = m.GetValue()
+		}
+	}
+	if len(channels) != 2 || channels[0] == channels[1] {
+		t.Fatalf("temperature channels = %v, want two distinct sensors", channels)
+	}
+}
