@@ -184,6 +184,9 @@ func TestDashboard_in_headless_chromium(t *testing.T) {
 		{"sensor-b's battery alert", `<li data-alert="[0-9a-f]+" class="warning">battery_low · sensor-b in ber/b1/1/lab`},
 		{"pipeline freshness", `id="freshness" class="muted">newest event \d+ s ago`},
 	}
+	if shot := os.Getenv("BLUESTREAM_DASHBOARD_SCREENSHOT"); shot != "" {
+		screenshot(t, browser, a.url+"/", shot) // for a person to look at
+	}
 	for _, c := range checks {
 		if !regexp.MustCompile(c.re).MatchString(dom) {
 			t.Errorf("page does not show %s (want /%s/) in:\n%s", c.what, c.re, dom)
@@ -217,4 +220,17 @@ func dumpDOM(t *testing.T, browser, url string) string {
 		t.Fatalf("chromium: %v\n%s", err, stderr.String())
 	}
 	return string(out)
+}
+
+// screenshot renders url to a PNG at path.
+func screenshot(t *testing.T, browser, url, path string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--no-first-run", "--user-data-dir="+t.TempDir(), "--virtual-time-budget=5000", "--window-size=1200,700",
+		"--screenshot="+path, url).CombinedOutput()
+	if err != nil {
+		t.Fatalf("chromium screenshot: %v\n%s", err, out)
+	}
 }
