@@ -1,18 +1,21 @@
 // Command bluestream runs the whole system on one machine (`make run`): two
 // embedded Kafka clusters on loopback, keeping their logs in a data directory,
-// and the services that work on them.
+// every service as a child process, the built-in mirror and a simulated fleet.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/stack"
+	"github.com/bluestream/bluestream/stack/banner"
 )
 
 func main() {
@@ -22,31 +25,81 @@ func main() {
 	}
 }
 
-func run() error {
-	var cfg stack.ClusterConfig
-	partitions := 3
-	l := config.New("bluestream")
-	l.String(&cfg.DataDir, "data-dir", "data", "where the embedded clusters keep their logs; empty keeps them in memory")
-	l.Int(&cfg.PrimaryPort, "primary-port", 19092, "port of the primary (azure) cluster; 0 picks one")
-	l.Int(&cfg.MirrorPort, "mirror-port", 29092, "port of the mirror (aws) cluster; 0 picks one")
-	l.Int(&partitions, "partitions", 3, "partitions per topic")
-	if err := l.Parse(os.Args[1:]); err != nil {
-		return err
-	}
-	if partitions < 1 {
-		return config.Invalid("partitions", "must be at least 1, got %d", partitions)
-	}
-	cfg.Partitions = int32(partitions)
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	clusters, err := stack.StartClusters(cfg)
+func run() (err error) {
+	cfg, logFile, err := load(os.Args[1:])
 	if err != nil {
 		return err
 	}
-	defer clusters.Close()
-	fmt.Println(clusters.Describe())
-	fmt.Println("press Ctrl-C to stop")
-	<-ctx.Done()
-	return nil
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if logFile != "" {
+		f, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.Log = f
+	}
+	fmt.Println("building and starting the services...")
+	s, err := stack.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		fmt.Println("stopping...")
+		err = errors.Join(err, s.Close())
+	}()
+	info := s.Banner()
+	info.Logs = logFile
+	if err := banner.Write(os.Stdout, info); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case p := <-s.Exited():
+		return fmt.Errorf("%s exited unexpectedly: %v\n%s", p.Spec.Name, p.Err(), p.Tail())
+	}
+}
+
+func load(args []string) (stack.Config, string, error) {
+	var cfg stack.Config
+	var partitions int
+	var mode, logFile string
+	l := config.New("bluestream")
+	l.String(&mode, "mode", "process", `"process": each service a child process (in-process mode is not built yet)`)
+	l.String(&cfg.Clusters.DataDir, "data-dir", "data", "where the clusters keep their logs and the enricher its keys; empty keeps the logs in memory")
+	l.Int(&cfg.Clusters.PrimaryPort, "primary-port", 19092, "port of the primary (azure) cluster; 0 picks one")
+	l.Int(&cfg.Clusters.MirrorPort, "mirror-port", 29092, "port of the mirror (aws) cluster; 0 picks one")
+	l.Int(&partitions, "partitions", 3, "partitions per topic")
+	l.Int(&cfg.BasePort, "base-port", 8081, "ble-ingest's port; transformer, enricher, mirror-health and analyzer take the next four; 0 picks free ports")
+	l.Bool(&cfg.Simulate, "simulate", true, "run ble-ingest's simulated office fleet")
+	l.Int(&cfg.Fleet, "fleet", 40, "simulated devices")
+	l.Int(&cfg.Seed, "seed", 1, "seed of the simulated fleet")
+	l.Float(&cfg.Speed, "speed", 1, "simulated seconds per real second: the rate is about fleet x gateways-in-range x speed advertisements a second; 0 as fast as possible")
+	l.String(&logFile, "log-file", "", "append the services' JSON logs here; default <data-dir>/logs/services.log, or discarded without a data dir")
+	l.String(&cfg.LogLevel, "log-level", "info", "services' log level")
+	l.String(&cfg.Root, "repo", "", "checkout holding go.work; default: found from the working directory")
+	if err := l.Parse(args); err != nil {
+		return cfg, "", err
+	}
+	switch {
+	case mode != "process":
+		return cfg, "", config.Invalid("mode", "only \"process\" is built so far, got %q", mode)
+	case partitions < 1:
+		return cfg, "", config.Invalid("partitions", "must be at least 1, got %d", partitions)
+	case cfg.Fleet < 1:
+		return cfg, "", config.Invalid("fleet", "need at least 1 device, got %d", cfg.Fleet)
+	case cfg.Speed < 0:
+		return cfg, "", config.Invalid("speed", "must be 0 or more, got %v", cfg.Speed)
+	}
+	cfg.Clusters.Partitions = int32(partitions)
+	if logFile == "" && cfg.Clusters.DataDir != "" {
+		dir := filepath.Join(cfg.Clusters.DataDir, "logs")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return cfg, "", err
+		}
+		logFile = filepath.Join(dir, "services.log")
+	}
+	return cfg, logFile, nil
 }
