@@ -81,12 +81,17 @@ func (m *Merger[T]) Advance(t time.Time) []Observation[T] {
 	return m.closeUntil(m.watermark)
 }
 
-// Flush closes every open group, e.g. at shutdown or the end of a replay.
+// Flush closes every open group, e.g. at shutdown, at the end of a replay or of a
+// batch, and forgets event time: with no group open the watermark has nothing left
+// to close, and kept, it would split the next copies of an earlier advertisement
+// (another partition's, or a batch consumed again after an abort) into one
+// observation per copy.
 func (m *Merger[T]) Flush() []Observation[T] {
 	var out []Observation[T]
 	for m.deadlines.Len() > 0 {
 		out = append(out, m.pop())
 	}
+	m.watermark = time.Time{}
 	return out
 }
 

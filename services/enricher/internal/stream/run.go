@@ -15,7 +15,18 @@ import (
 // consumed offsets in one transaction, until ctx ends. It is eventbus.Transactor's
 // loop with a batch-level transform, which enrichment needs to close its merge
 // windows before the offsets commit.
+//
+// Before the first poll it fences earlier instances with the same transactional id,
+// as initTransactions does in Kafka's Java client: a predecessor that crashed in a
+// transaction is aborted now, instead of holding its partitions' offsets unstable,
+// and so the group stalled, until the transaction timeout.
 func Run(ctx context.Context, sess *kgo.GroupTransactSession, s *Stage) error {
+	if _, _, err := sess.Client().ProducerID(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("initialising the transactional producer: %w", err)
+	}
 	for {
 		fetches := sess.PollFetches(ctx)
 		if ctx.Err() != nil || fetches.IsClientClosed() {

@@ -22,7 +22,8 @@ import (
 // Stage enriches one poll's records at a time. Merge groups never outlive a batch:
 // the batch's transaction commits the input offsets, so a group left open would be
 // lost on a crash. Copies of one advertisement normally arrive together, within
-// one fetch.
+// one fetch. Event time is a partition's own: the batch is enriched one partition at
+// a time, each closed with a flush, as if each partition had its own Enricher.
 type Stage struct {
 	Enricher *enrich.Enricher
 	Encoder  eventbus.Encoder
@@ -48,26 +49,52 @@ func (s *Stage) Batch(ctx context.Context, in []*kgo.Record) ([]*kgo.Record, err
 	s.forgetErased()
 	now := s.now()
 	var out []*kgo.Record
-	var results []enrich.Enriched
-	for _, r := range in {
-		got, err := s.add(ctx, r)
-		results = append(results, got...)
-		if err != nil {
-			out = append(out, eventbus.DLQRecord(r, err, now))
+	for _, part := range byPartition(in) {
+		var results []enrich.Enriched
+		for _, r := range part {
+			got, err := s.add(ctx, r)
+			results = append(results, got...)
+			if err != nil {
+				out = append(out, eventbus.DLQRecord(r, err, now))
+			}
 		}
-	}
-	flushed, err := s.Enricher.Flush(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("enriching merged readings: %w", err)
-	}
-	for _, e := range append(results, flushed...) {
-		rec, err := s.record(ctx, e, now)
+		flushed, err := s.Enricher.Flush(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("enriching merged readings: %w", err)
 		}
-		out = append(out, rec)
+		for _, e := range append(results, flushed...) {
+			rec, err := s.record(ctx, e, now)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rec)
+		}
 	}
 	return out, nil
+}
+
+// byPartition splits records into their partitions, keeping the order within each.
+// A poll interleaves partitions whose event times may be far apart; fed through one
+// merge window, the later times would close the earlier ones' groups before their
+// other copies arrive.
+func byPartition(in []*kgo.Record) [][]*kgo.Record {
+	type tp struct {
+		topic     string
+		partition int32
+	}
+	index := make(map[tp]int)
+	var out [][]*kgo.Record
+	for _, r := range in {
+		k := tp{r.Topic, r.Partition}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], r)
+	}
+	return out
 }
 
 func (s *Stage) add(ctx context.Context, r *kgo.Record) ([]enrich.Enriched, error) {
