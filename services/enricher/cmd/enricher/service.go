@@ -128,7 +128,7 @@ func (s *service) Start(ctx context.Context, env *app.Env) error {
 	}
 	env.Go("stream", func(ctx context.Context) error {
 		defer producer.Close()
-		defer sess.Close() // aborts an open transaction: only committed work counts
+		defer sess.Close() // an open transaction stays uncommitted; the next instance fences and aborts it
 		return stream.Run(ctx, sess, stage)
 	})
 	env.Logger.Info("enricher starting", "kafka", s.kafka.Redacted().Brokers, "group", s.group, "transactional_id", s.transactionalID)
