@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
@@ -74,40 +73,6 @@ func startBootstrap(t *testing.T, api *runtimeAPI, brokers string) *bytes.Buffer
 	return &logs
 }
 
-// kafkaEvent is recs as an MSK event source mapping delivers them: grouped by
-// "topic-partition", key and value in base64, each header a one-entry object
-// whose value is an array of signed bytes.
-func kafkaEvent(t *testing.T, recs []*kgo.Record) []byte {
-	t.Helper()
-	ev := events.KafkaEvent{
-		EventSource:      "aws:kafka",
-		EventSourceARN:   "arn:aws:kafka:eu-central-1:123456789012:cluster/bluestream/abcd1234-0123-4567-89ab-cdef01234567-2",
-		BootstrapServers: "b-1.bluestream.kafka.eu-central-1.amazonaws.com:9098,b-2.bluestream.kafka.eu-central-1.amazonaws.com:9098",
-		Records:          map[string][]events.KafkaRecord{},
-	}
-	for _, r := range recs {
-		group := fmt.Sprintf("%s-%d", r.Topic, r.Partition)
-		er := events.KafkaRecord{
-			Topic:         r.Topic,
-			Partition:     int64(r.Partition),
-			Offset:        r.Offset,
-			Timestamp:     events.MilliSecondsEpochTime{Time: r.Timestamp},
-			TimestampType: "CREATE_TIME",
-			Key:           base64.StdEncoding.EncodeToString(r.Key),
-			Value:         base64.StdEncoding.EncodeToString(r.Value),
-		}
-		for _, h := range r.Headers {
-			er.Headers = append(er.Headers, map[string]events.JSONNumberBytes{h.Key: h.Value})
-		}
-		ev.Records[group] = append(ev.Records[group], er)
-	}
-	b, err := json.Marshal(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func decodeResponse(t *testing.T, res result) awslambda.Response {
 	t.Helper()
 	if res.kind != "response" {
@@ -157,7 +122,7 @@ func TestGoodBatch(t *testing.T) {
 	in := batchtest.Advertisements(t, 10)
 
 	for round := range 2 { // a warm instance serves the next invocation too
-		resp := decodeResponse(t, api.invoke(t, kafkaEvent(t, in)))
+		resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in)))
 		if len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("round %d: batchItemFailures %+v, want none", round, resp.BatchItemFailures)
 		}
@@ -180,7 +145,7 @@ func TestPoisonRecordIsReportedAlone(t *testing.T) {
 	poison := batchtest.Poison(15)
 	badBase64 := batchtest.Poison(16)
 
-	ev := kafkaEvent(t, append(append([]*kgo.Record{}, good...), poison, badBase64))
+	ev := batchtest.LambdaEvent(t, append(append([]*kgo.Record{}, good...), poison, badBase64))
 	// Break the last record's value as a broken event would carry it.
 	enc := base64.StdEncoding.EncodeToString(badBase64.Value)
 	ev = bytes.Replace(ev, []byte(`"value":"`+enc+`"`), []byte(`"value":"!!not base64"`), 1)
@@ -207,7 +172,7 @@ func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 	api := newRuntimeAPI(t)
 	startBootstrap(t, api, brokers)
 
-	res := api.invoke(t, kafkaEvent(t, batchtest.Advertisements(t, 20)))
+	res := api.invoke(t, batchtest.LambdaEvent(t, batchtest.Advertisements(t, 20)))
 	if res.kind != "error" {
 		t.Fatalf("runtime posted %s: %s, want an error", res.kind, res.body)
 	}

@@ -1,0 +1,162 @@
+package azfunc_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
+	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/telemetry"
+	"github.com/bluestream/bluestream/platform/topic"
+	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
+	"github.com/bluestream/bluestream/services/transformer/internal/serverless"
+	"github.com/bluestream/bluestream/services/transformer/internal/serverless/azfunc"
+	"github.com/bluestream/bluestream/services/transformer/internal/serverless/batchtest"
+)
+
+var deadLetteredAt = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// server is the custom handler as the Functions host reaches it.
+func server(t *testing.T, brokers string) *httptest.Server {
+	t.Helper()
+	cfg := serverless.Config{Output: topic.Readings}
+	cfg.Kafka.Brokers = strings.Split(brokers, ",")
+	rt, err := serverless.Open(t.Context(), "transformer-azfunc", cfg, telemetry.WithoutGlobals(), telemetry.WithLogOutput(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(t.Context()) })
+	mux := http.NewServeMux()
+	mux.Handle("POST /transform", &azfunc.Handler{
+		Core: rt.Handler, Client: rt.Client.Client, Logger: rt.Logger, Binding: "events",
+		Now: func() time.Time { return deadLetteredAt },
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func post(t *testing.T, srv *httptest.Server, body []byte) (int, azfunc.Response) {
+	t.Helper()
+	resp, err := http.Post(srv.URL+"/transform", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out azfunc.Response
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("response body: %v", err)
+	}
+	return resp.StatusCode, out
+}
+
+func summary(t *testing.T, out azfunc.Response) azfunc.Summary {
+	t.Helper()
+	b, _ := json.Marshal(out.ReturnValue)
+	var s azfunc.Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func checkReadings(t *testing.T, inputs, readings []*kgo.Record) {
+	t.Helper()
+	if len(readings) != len(inputs) {
+		t.Fatalf("%d readings, want %d", len(readings), len(inputs))
+	}
+	for i, r := range readings {
+		var got blev1.ReadingDecoded
+		if err := eventbus.Decode(r, &got); err != nil {
+			t.Errorf("reading %d: %v", i, err)
+		}
+		if !bytes.Equal(r.Key, inputs[i].Key) {
+			t.Errorf("reading %d key %q, want %q", i, r.Key, inputs[i].Key)
+		}
+		if id, _ := eventbus.Header(r, eventbus.HeaderID); id != pipeline.EventID(inputs[i]) {
+			t.Errorf("reading %d ce_id %q, want %q", i, id, pipeline.EventID(inputs[i]))
+		}
+		if tp, _ := eventbus.Header(r, "traceparent"); !strings.Contains(tp, batchtest.TraceID) {
+			t.Errorf("reading %d traceparent %q does not continue trace %s", i, tp, batchtest.TraceID)
+		}
+	}
+}
+
+func TestGoodBatch(t *testing.T) {
+	t.Parallel()
+	_, brokers := batchtest.Cluster(t)
+	srv := server(t, brokers)
+	in := batchtest.Advertisements(t, 40)
+
+	status, out := post(t, srv, batchtest.AzureInvocation(t, in))
+	if status != http.StatusOK {
+		t.Fatalf("status %d, logs %q", status, out.Logs)
+	}
+	if s := summary(t, out); s != (azfunc.Summary{Records: 3, Readings: 3}) {
+		t.Errorf("return value %+v, want 3 records, 3 readings", s)
+	}
+	checkReadings(t, in, batchtest.Read(t, brokers, topic.Readings, len(in)))
+	if n := batchtest.Count(t, brokers, topic.DLQ(topic.Advertisements)); n != 0 {
+		t.Errorf("%d dead letters from a good batch", n)
+	}
+}
+
+func TestPoisonRecordGoesToTheDLQ(t *testing.T) {
+	t.Parallel()
+	_, brokers := batchtest.Cluster(t)
+	srv := server(t, brokers)
+	good := batchtest.Advertisements(t, 50)
+	poison := batchtest.Poison(53)
+
+	status, out := post(t, srv, batchtest.AzureInvocation(t, append(append([]*kgo.Record{}, good...), poison)))
+	if status != http.StatusOK {
+		t.Fatalf("status %d, logs %q: a poison record must not fail the batch, or it is redelivered forever", status, out.Logs)
+	}
+	if s := summary(t, out); s != (azfunc.Summary{Records: 4, Readings: 3, DeadLettered: 1}) {
+		t.Errorf("return value %+v", s)
+	}
+	if len(out.Logs) == 0 || !strings.Contains(out.Logs[0], "@53") {
+		t.Errorf("logs %q do not name the dead-lettered offset", out.Logs)
+	}
+	checkReadings(t, good, batchtest.Read(t, brokers, topic.Readings, len(good)))
+	dl := batchtest.Read(t, brokers, topic.DLQ(topic.Advertisements), 1)[0]
+	if !bytes.Equal(dl.Value, poison.Value) || !bytes.Equal(dl.Key, poison.Key) {
+		t.Errorf("dead letter %q=%x, want the record unchanged", dl.Key, dl.Value)
+	}
+	for k, want := range map[string]string{
+		eventbus.HeaderDLQReason: "unmarshal", eventbus.HeaderDLQOffset: "53",
+		eventbus.HeaderDLQTopic: topic.Advertisements, eventbus.HeaderDLQTime: "2026-11-23T10:00:00Z",
+	} {
+		if got, _ := eventbus.Header(dl, k); got != want {
+			t.Errorf("dead letter header %s = %q, want %q", k, got, want)
+		}
+	}
+}
+
+func TestHandlerErrorFailsTheInvocation(t *testing.T) {
+	t.Parallel()
+	cluster, brokers := batchtest.Cluster(t)
+	batchtest.DenyProduce(cluster)
+	srv := server(t, brokers)
+
+	status, out := post(t, srv, batchtest.AzureInvocation(t, batchtest.Advertisements(t, 60)))
+	if status != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500 so the extension redelivers without committing", status)
+	}
+	if len(out.Logs) != 1 || !strings.Contains(out.Logs[0], "TOPIC_AUTHORIZATION_FAILED") {
+		t.Errorf("logs %q, want the refused publish", out.Logs)
+	}
+
+	status, out = post(t, srv, []byte(`{"Data":{"other":[]},"Metadata":{}}`))
+	if status != http.StatusBadRequest || !strings.Contains(out.Logs[0], `binding "events"`) {
+		t.Errorf("request without the binding: status %d, logs %q", status, out.Logs)
+	}
+}
