@@ -24,8 +24,9 @@ import (
 // each bad one got a clear answer while the good one went all the way.
 func TestBadInputIsRejectedAndTheRestFlows(t *testing.T) {
 	t.Parallel()
+	st := sharedStack(t)
 	ctx := t.Context()
-	ingest := ingestClient()
+	ingest := ingestClient(st)
 	now := time.Now().UTC().Truncate(time.Microsecond)
 
 	t.Run("oversize_batch", func(t *testing.T) {
@@ -43,7 +44,7 @@ func TestBadInputIsRejectedAndTheRestFlows(t *testing.T) {
 		wantInvalid(t, err, "address_type")
 	})
 	t.Run("gateway_without_placement", func(t *testing.T) {
-		reg := registryv1connect.NewRegistryServiceClient(h2c.Client(), shared.URLs["enricher"])
+		reg := registryv1connect.NewRegistryServiceClient(h2c.Client(), st.URLs["enricher"])
 		_, err := reg.RegisterGateway(ctx, connect.NewRequest(&registryv1.RegisterGatewayRequest{GatewayId: "gw-nowhere", Tenant: "bluestream-dev"}))
 		wantInvalid(t, err, "placement")
 	})
@@ -59,7 +60,7 @@ func TestBadInputIsRejectedAndTheRestFlows(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rd blev1.ReadingDecoded
-		findRecord(t, shared.Clusters.Primary.ListenAddrs(), topic.Readings, decoded(&rd, func(r *blev1.ReadingDecoded) bool {
+		findRecord(t, st.Clusters.Primary.ListenAddrs(), topic.Readings, decoded(&rd, func(r *blev1.ReadingDecoded) bool {
 			return bytes.Equal(r.GetReceived().GetAdvertisement().GetAddress(), garbage)
 		}))
 		if len(rd.GetDecoded().GetProblems()) == 0 || len(rd.GetDecoded().GetMeasurements()) != 0 {
@@ -67,7 +68,7 @@ func TestBadInputIsRejectedAndTheRestFlows(t *testing.T) {
 		}
 	})
 	t.Run("garbage_record_goes_to_the_dlq", func(t *testing.T) {
-		cl, err := kgo.NewClient(kgo.SeedBrokers(shared.Clusters.Primary.ListenAddrs()...))
+		cl, err := kgo.NewClient(kgo.SeedBrokers(st.Clusters.Primary.ListenAddrs()...))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +81,7 @@ func TestBadInputIsRejectedAndTheRestFlows(t *testing.T) {
 		if err := cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
 			t.Fatal(err)
 		}
-		dead := findRecord(t, shared.Clusters.Primary.ListenAddrs(), topic.DLQ(topic.Advertisements), func(r *kgo.Record) bool {
+		dead := findRecord(t, st.Clusters.Primary.ListenAddrs(), topic.DLQ(topic.Advertisements), func(r *kgo.Record) bool {
 			return bytes.Equal(r.Key, key)
 		})
 		if reason, ok := eventbus.Header(dead, "dlq_reason"); !ok || reason == "" {
@@ -99,12 +100,12 @@ func TestBadInputIsRejectedAndTheRestFlows(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rd blev1.ReadingDecoded
-		findRecord(t, shared.Clusters.Primary.ListenAddrs(), topic.Readings, decoded(&rd, func(r *blev1.ReadingDecoded) bool {
+		findRecord(t, st.Clusters.Primary.ListenAddrs(), topic.Readings, decoded(&rd, func(r *blev1.ReadingDecoded) bool {
 			return bytes.Equal(r.GetReceived().GetAdvertisement().GetAddress(), good)
 		}))
 		receivedAt := rd.GetReceived().GetReceivedAt().AsTime()
 		var e blev1.ReadingEnriched
-		findRecord(t, shared.Clusters.Mirror.ListenAddrs(), topic.Remote(stack.PrimaryAlias, topic.Enriched), decoded(&e, func(e *blev1.ReadingEnriched) bool {
+		findRecord(t, st.Clusters.Mirror.ListenAddrs(), topic.Remote(stack.PrimaryAlias, topic.Enriched), decoded(&e, func(e *blev1.ReadingEnriched) bool {
 			return e.GetReceivedAt().AsTime().Equal(receivedAt) && e.GetPlace().GetZone() == "warehouse"
 		}))
 	})

@@ -23,15 +23,16 @@ import (
 // simulator's addresses.
 func TestSimulatedFleetIsEnrichedAndMirrored(t *testing.T) {
 	t.Parallel()
+	st := sharedStack(t)
 	zoneOf := map[string]string{}
 	for _, g := range registration.Office {
 		zoneOf[g.ID] = g.Zone
 	}
 
-	addresses := simulatedAddresses(t, simFleet)
-	waitUntil(t, "every simulated device enrolled", func() bool { return shared.Enrolled() >= simFleet })
+	addresses := simulatedAddresses(t, st, simFleet)
+	waitUntil(t, "every simulated device enrolled", func() bool { return st.Enrolled() >= simFleet })
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(shared.Clusters.Mirror.ListenAddrs()...),
+	cl, err := kgo.NewClient(kgo.SeedBrokers(st.Clusters.Mirror.ListenAddrs()...),
 		kgo.ConsumeTopics(topic.Remote(stack.PrimaryAlias, topic.Enriched)), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
 		t.Fatal(err)
@@ -75,10 +76,10 @@ func TestSimulatedFleetIsEnrichedAndMirrored(t *testing.T) {
 
 // simulatedAddresses reads the raw addresses of n simulated devices from the
 // primary's readings, where they still are.
-func simulatedAddresses(t *testing.T, n int) []string {
+func simulatedAddresses(t *testing.T, st *stack.Stack, n int) []string {
 	t.Helper()
 	seen := map[string]bool{}
-	findRecord(t, shared.Clusters.Primary.ListenAddrs(), topic.Readings, func(r *kgo.Record) bool {
+	findRecord(t, st.Clusters.Primary.ListenAddrs(), topic.Readings, func(r *kgo.Record) bool {
 		var rd blev1.ReadingDecoded
 		if eventbus.Decode(r, &rd) == nil && rd.GetReceived().GetSource() == blev1.SourceKind_SOURCE_KIND_SIMULATOR {
 			seen[hex.EncodeToString(rd.GetReceived().GetAdvertisement().GetAddress())] = true

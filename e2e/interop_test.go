@@ -18,11 +18,12 @@ const grpcurlVersion = "v1.9.4"
 // client nobody here wrote, and checks the CloudEvents binary-mode headers.
 func TestKcatSeesCloudEventsHeaders(t *testing.T) {
 	t.Parallel()
+	st := sharedStack(t)
 	kcat, err := exec.LookPath("kcat")
 	if err != nil {
 		t.Skip("kcat is not installed (Debian package kcat): the Kafka interop check is skipped")
 	}
-	out, err := exec.CommandContext(t.Context(), kcat, "-C", "-b", shared.Clusters.Primary.ListenAddrs()[0],
+	out, err := exec.CommandContext(t.Context(), kcat, "-C", "-b", st.Clusters.Primary.ListenAddrs()[0],
 		"-t", topic.Advertisements, "-c", "1", "-e", "-J", "-q").Output()
 	if err != nil {
 		t.Fatalf("kcat: %v", err)
@@ -63,8 +64,9 @@ func TestKcatSeesCloudEventsHeaders(t *testing.T) {
 // protos, to list a service's API by reflection and call it.
 func TestGrpcurlListsAndCallsByReflection(t *testing.T) {
 	t.Parallel()
+	st := sharedStack(t)
 	grpcurl := installGrpcurl(t)
-	addr := strings.TrimPrefix(shared.URLs["ble-ingest"], "http://")
+	addr := strings.TrimPrefix(st.URLs["ble-ingest"], "http://")
 	out, err := exec.CommandContext(t.Context(), grpcurl, "-plaintext", addr, "list").CombinedOutput()
 	if err != nil {
 		t.Fatalf("grpcurl list: %v\n%s", err, out)

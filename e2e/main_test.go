@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,14 +13,19 @@ import (
 	"github.com/bluestream/bluestream/stack/build"
 )
 
-// The suite shares one stack: building and starting five services is the
-// expensive part, and every test reads only the records it caused or
-// recognises, so they do not disturb each other.
+// The tests share one stack, started by the first test that needs it:
+// building and starting five services is the expensive part, and every test
+// reads only the records it caused or recognises, so they do not disturb each
+// other. Benchmarks start their own, without the simulator.
 var (
-	shared    *stack.Stack
-	binaries  map[string]string
 	repoRoot  string
-	sharedLog *logTail
+	binaries  map[string]string
+	dataRoot  string
+	sharedLog = newLogTail(400)
+
+	sharedOnce sync.Once
+	shared     *stack.Stack
+	sharedErr  error
 )
 
 // Simulated fleet of the shared stack: small and real-time, so the topics hold
@@ -41,40 +47,44 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	binDir, err := os.MkdirTemp("", "bluestream-e2e-bin-")
-	if err != nil {
+	if dataRoot, err = os.MkdirTemp("", "bluestream-e2e-"); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(binDir)
-	if binaries, err = build.Services(ctx, repoRoot, binDir, build.Present(repoRoot, stack.Services)); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	dataDir, err := os.MkdirTemp("", "bluestream-e2e-data-")
+	defer os.RemoveAll(dataRoot)
+	binaries, err = build.Services(ctx, repoRoot, filepath.Join(dataRoot, "bin"), build.Present(repoRoot, stack.Services))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dataDir)
-	sharedLog = newLogTail(400)
-	shared, err = stack.Start(ctx, stack.Config{
-		Clusters: stack.ClusterConfig{DataDir: filepath.Join(dataDir, "stack")},
-		Root:     repoRoot, Binaries: binaries,
-		Simulate: true, Fleet: simFleet, Seed: simSeed, Speed: 1,
-		Log: sharedLog,
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting the stack:", err)
 		return 1
 	}
 	code := m.Run()
-	if err := shared.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping the stack:", err)
-		code = 1
+	if shared != nil {
+		if err := shared.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping the stack:", err)
+			code = 1
+		}
 	}
 	if code != 0 {
 		fmt.Fprintf(os.Stderr, "last service log lines:\n%s\n", sharedLog)
 	}
 	return code
+}
+
+// sharedStack returns the suite's stack with the simulated office running.
+func sharedStack(t testing.TB) *stack.Stack {
+	t.Helper()
+	sharedOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		shared, sharedErr = stack.Start(ctx, stack.Config{
+			Clusters: stack.ClusterConfig{DataDir: filepath.Join(dataRoot, "shared")},
+			Root:     repoRoot, Binaries: binaries,
+			Simulate: true, Fleet: simFleet, Seed: simSeed, Speed: 1,
+			Log: sharedLog,
+		})
+	})
+	if sharedErr != nil {
+		t.Fatalf("starting the stack: %v", sharedErr)
+	}
+	return shared
 }

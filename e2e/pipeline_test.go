@@ -54,8 +54,8 @@ func scanned(addr, payload []byte, at time.Time) *blev1.ScannedAdvertisement {
 	}
 }
 
-func ingestClient() ingestv1connect.IngestServiceClient {
-	return ingestv1connect.NewIngestServiceClient(h2c.Client(), shared.URLs["ble-ingest"])
+func ingestClient(st *stack.Stack) ingestv1connect.IngestServiceClient {
+	return ingestv1connect.NewIngestServiceClient(h2c.Client(), st.URLs["ble-ingest"])
 }
 
 func measurement(ms []*blev1.Measurement, quantity string) (float64, bool) {
@@ -72,9 +72,10 @@ func measurement(ms []*blev1.Measurement, quantity string) (float64, bool) {
 // and a pseudonym, mirrored to the aws cluster and projected by the analyzer.
 func TestAdvertisementTravelsEveryStage(t *testing.T) {
 	t.Parallel()
+	st := sharedStack(t)
 	addr := newAddress(t)
 	at := time.Now().UTC().Truncate(time.Microsecond)
-	res, err := ingestClient().Ingest(t.Context(), connect.NewRequest(&ingestv1.IngestRequest{Batch: &ingestv1.Batch{
+	res, err := ingestClient(st).Ingest(t.Context(), connect.NewRequest(&ingestv1.IngestRequest{Batch: &ingestv1.Batch{
 		GatewayId: "gw-lab", Sequence: uint64(at.UnixMicro()),
 		Advertisements: []*blev1.ScannedAdvertisement{scanned(addr, ruuviDF5, at)},
 	}}))
@@ -86,7 +87,7 @@ func TestAdvertisementTravelsEveryStage(t *testing.T) {
 	}
 
 	var reading blev1.ReadingDecoded
-	findRecord(t, shared.Clusters.Primary.ListenAddrs(), topic.Readings, decoded(&reading, func(r *blev1.ReadingDecoded) bool {
+	findRecord(t, st.Clusters.Primary.ListenAddrs(), topic.Readings, decoded(&reading, func(r *blev1.ReadingDecoded) bool {
 		return bytes.Equal(r.GetReceived().GetAdvertisement().GetAddress(), addr)
 	}))
 	if got := reading.GetReceived().GetGatewayId(); got != "gw-lab" {
@@ -101,7 +102,7 @@ func TestAdvertisementTravelsEveryStage(t *testing.T) {
 	// time ble-ingest received it and the measurement it carries.
 	receivedAt := reading.GetReceived().GetReceivedAt().AsTime()
 	var enriched blev1.ReadingEnriched
-	findRecord(t, shared.Clusters.Mirror.ListenAddrs(), topic.Remote(stack.PrimaryAlias, topic.Enriched), decoded(&enriched, func(e *blev1.ReadingEnriched) bool {
+	findRecord(t, st.Clusters.Mirror.ListenAddrs(), topic.Remote(stack.PrimaryAlias, topic.Enriched), decoded(&enriched, func(e *blev1.ReadingEnriched) bool {
 		p, ok := measurement(e.GetMeasurements(), "pressure")
 		return e.GetReceivedAt().AsTime().Equal(receivedAt) && ok && math.Abs(p-1000.44) < 1e-9
 	}))
@@ -121,11 +122,11 @@ func TestAdvertisementTravelsEveryStage(t *testing.T) {
 		t.Error("enriched reading carries no data-protection category")
 	}
 
-	if _, ok := shared.URLs["analyzer"]; !ok {
+	if _, ok := st.URLs["analyzer"]; !ok {
 		t.Log("analyzer not in this checkout: the analyzer leg is not checked")
 		return
 	}
-	analyzer := analyzerv1connect.NewAnalyzerServiceClient(h2c.Client(), shared.URLs["analyzer"])
+	analyzer := analyzerv1connect.NewAnalyzerServiceClient(h2c.Client(), st.URLs["analyzer"])
 	device := pollAnalyzerDevice(t, analyzer, pseudonym)
 	// The analyzer names a zone by its full place, site/building/floor/zone.
 	if z := device.GetZone(); z != "lab" && !strings.HasSuffix(z, "/lab") {
