@@ -83,3 +83,12 @@ plugins: ## build the example transformer WASM plugin into bin/plugins
 	mkdir -p bin/plugins
 	cd services/transformer && GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o ../../bin/plugins/example.wasm ./plugins/example
 	cp services/transformer/plugins/example/manifest.json bin/plugins/example.json
+
+.PHONY: lambda
+lambda: ## AWS Lambda zips (provided.al2023 bootstrap) into dist/lambda
+	sh services/transformer/cmd/transformer-lambda/build.sh dist/lambda
+
+.PHONY: azfunc functions
+azfunc: ## Azure Functions custom-handler app folders into dist/functions
+	sh deploy/azure/build.sh dist/functions
+functions: azfunc

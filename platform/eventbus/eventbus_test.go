@@ -277,3 +277,17 @@ func TestConfigValidateNamesTheSetting(t *testing.T) {
 		t.Error("Redacted kept the password")
 	}
 }
+
+func TestRetryMarkSurvivesWrapping(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("plugin host restarting")
+	if !eventbus.IsRetry(fmt.Errorf("decoding: %w", eventbus.Retry(cause))) {
+		t.Error("a wrapped Retry error is not recognised")
+	}
+	if eventbus.IsRetry(cause) {
+		t.Error("a plain error counts as retryable")
+	}
+	if !errors.Is(eventbus.Retry(cause), cause) {
+		t.Error("Retry hides its cause")
+	}
+}

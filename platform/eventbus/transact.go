@@ -27,6 +27,13 @@ func (r retryable) Unwrap() error { return r.error }
 // consumed again, instead of going to the dead-letter queue.
 func Retry(err error) error { return retryable{err} }
 
+// IsRetry reports whether err was marked with Retry: not the record's fault, so
+// the batch should be tried again rather than the record dead-lettered.
+func IsRetry(err error) bool {
+	var r retryable
+	return errors.As(err, &r)
+}
+
 // TransactConfig names the group and transactional id of a consume-transform-
 // produce stage.
 type TransactConfig struct {
