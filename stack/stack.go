@@ -40,8 +40,10 @@ type Config struct {
 	Fleet, Seed int
 	Speed       float64
 	// Log receives the services' output lines; default: discarded.
-	Log      io.Writer
-	LogLevel string // default "info"
+	Log io.Writer
+	// LogLevel of the services, "debug" or "info" (the default): the stack
+	// learns where each serves from its info-level "serving" line.
+	LogLevel string
 	// Grace is how long a service may take to stop; default 20s.
 	Grace time.Duration
 }
@@ -68,6 +70,9 @@ type Stack struct {
 // the floor plan, and returns once every service answers its health check.
 func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	cfg = withDefaults(cfg)
+	if cfg.LogLevel != "debug" && cfg.LogLevel != "info" {
+		return nil, fmt.Errorf("log level %q: want debug or info, which show where each service serves", cfg.LogLevel)
+	}
 	s := &Stack{cfg: cfg, URLs: map[string]string{}, group: supervise.NewGroup()}
 	defer func() {
 		if err != nil {

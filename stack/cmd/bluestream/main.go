@@ -78,7 +78,7 @@ func load(args []string) (stack.Config, string, error) {
 	l.Int(&cfg.Seed, "seed", 1, "seed of the simulated fleet")
 	l.Float(&cfg.Speed, "speed", 1, "simulated seconds per real second: the rate is about fleet x gateways-in-range x speed advertisements a second; 0 as fast as possible")
 	l.String(&logFile, "log-file", "", "append the services' JSON logs here; default <data-dir>/logs/services.log, or discarded without a data dir")
-	l.String(&cfg.LogLevel, "log-level", "info", "services' log level")
+	l.String(&cfg.LogLevel, "log-level", "info", "services' log level: debug or info")
 	l.String(&cfg.Root, "repo", "", "checkout holding go.work; default: found from the working directory")
 	if err := l.Parse(args); err != nil {
 		return cfg, "", err
