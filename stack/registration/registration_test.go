@@ -2,6 +2,7 @@ package registration_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -66,8 +67,10 @@ func TestPlacementKeepsTheFloorPlanDistances(t *testing.T) {
 // enricher does after a restart over a kept data directory.
 type registry struct {
 	registryv1connect.UnimplementedRegistryServiceHandler
-	mu       sync.Mutex
-	gateways map[string]*registryv1.GatewayPlacement
+	mu         sync.Mutex
+	gateways   map[string]*registryv1.GatewayPlacement
+	agreements map[string]bool
+	down       bool
 }
 
 func (r *registry) RegisterGateway(_ context.Context, req *connect.Request[registryv1.RegisterGatewayRequest]) (*connect.Response[registryv1.RegisterGatewayResponse], error) {
@@ -81,15 +84,21 @@ func (r *registry) RegisterGateway(_ context.Context, req *connect.Request[regis
 }
 
 func (r *registry) RecordAgreement(_ context.Context, req *connect.Request[registryv1.RecordAgreementRequest]) (*connect.Response[registryv1.RecordAgreementResponse], error) {
-	if req.Msg.GetTenant() == "" {
-		return nil, connect.NewError(connect.CodeInvalidArgument, nil)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.down {
+		return nil, connect.NewError(connect.CodeUnavailable, nil)
 	}
-	return nil, connect.NewError(connect.CodeUnavailable, nil)
+	if r.agreements[req.Msg.GetAgreementId()] {
+		return nil, connect.NewError(connect.CodeAborted, errors.New("expected version 0, current version is 1"))
+	}
+	r.agreements[req.Msg.GetAgreementId()] = true
+	return connect.NewResponse(&registryv1.RecordAgreementResponse{Version: 1}), nil
 }
 
 func TestRegistrarIsIdempotentButReportsRealFailures(t *testing.T) {
 	t.Parallel()
-	reg := &registry{gateways: map[string]*registryv1.GatewayPlacement{}}
+	reg := &registry{gateways: map[string]*registryv1.GatewayPlacement{}, agreements: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.Handle(registryv1connect.NewRegistryServiceHandler(reg))
 	srv := httptest.NewServer(mux)
@@ -100,6 +109,9 @@ func TestRegistrarIsIdempotentButReportsRealFailures(t *testing.T) {
 		if err := r.Gateways(t.Context(), registration.Office); err != nil {
 			t.Fatal(err)
 		}
+		if err := r.Agreement(t.Context(), time.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if len(reg.gateways) != len(registration.Office) {
 		t.Fatalf("registered %d gateways, want %d", len(reg.gateways), len(registration.Office))
@@ -107,6 +119,9 @@ func TestRegistrarIsIdempotentButReportsRealFailures(t *testing.T) {
 	if got := reg.gateways["gw-warehouse"].GetZone(); got != "warehouse" {
 		t.Errorf("gw-warehouse in zone %q", got)
 	}
+	reg.mu.Lock()
+	reg.down = true
+	reg.mu.Unlock()
 	err := r.Agreement(t.Context(), time.Now())
 	if connect.CodeOf(err) != connect.CodeUnavailable {
 		t.Fatalf("Agreement = %v, want the registry's unavailable passed on", err)

@@ -28,6 +28,7 @@ var serviceLine = regexp.MustCompile(`^\s+([a-z-]+)\s+(http://\S+)\s`)
 // TestMakeRunServesAndStopsOnCtrlC is `make run` as a person uses it: start
 // the program, wait for the addresses, see every service healthy and the
 // dashboard's API showing simulated devices, press Ctrl-C, get a clean exit.
+// Then again over the same data directory, as the next day's `make run` does.
 func TestMakeRunServesAndStopsOnCtrlC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs every service")
@@ -37,9 +38,15 @@ func TestMakeRunServesAndStopsOnCtrlC(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("building the stack: %v\n%s", err, out)
 	}
+	data := filepath.Join(dir, "data")
+	t.Run("first_run", func(t *testing.T) { runUntilCtrlC(t, bin, data) })
+	t.Run("restart_over_kept_data", func(t *testing.T) { runUntilCtrlC(t, bin, data) })
+}
+
+func runUntilCtrlC(t *testing.T, bin, data string) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	data := filepath.Join(dir, "data")
+	logsBefore, _ := os.ReadFile(filepath.Join(data, "logs", "services.log"))
 	cmd := exec.Command(bin, "--data-dir", data, "--primary-port", "0", "--mirror-port", "0", "--base-port", "0", "--fleet", "8", "--speed", "2")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -93,6 +100,7 @@ func TestMakeRunServesAndStopsOnCtrlC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logs = logs[len(logsBefore):] // this run's lines: the file is appended to
 	for name := range urls {
 		if !strings.Contains(string(logs), name+` | {`) || !regexp.MustCompile(`(?m)^`+name+` \| .*"msg":"stopped"`).Match(logs) {
 			t.Errorf("%s did not log a clean stop", name)
