@@ -44,6 +44,8 @@ type Config struct {
 	// LogLevel of the services, "debug" or "info" (the default): the stack
 	// learns where each serves from its info-level "serving" line.
 	LogLevel string
+	// Env is added to every service's environment, e.g. OTEL_* variables.
+	Env []string
 	// Grace is how long a service may take to stop; default 20s.
 	Grace time.Duration
 }
@@ -182,7 +184,7 @@ func contains(list []string, s string) bool {
 }
 
 func (s *Stack) startService(ctx context.Context, hc *http.Client, name, bin string) error {
-	p, err := s.group.Start(supervise.Spec{Name: name, Path: bin, Args: s.args(name), Log: s.cfg.Log})
+	p, err := s.group.Start(supervise.Spec{Name: name, Path: bin, Args: s.args(name), Env: s.cfg.Env, Log: s.cfg.Log})
 	if err != nil {
 		return err
 	}
