@@ -151,7 +151,11 @@ func (e *Engine) ApplyReading(at Offset, r enriched.Reading) (Output, error) {
 		return Output{}, nil // in flight when its subject was erased
 	}
 	e.clock.observe(at.Partition, r.EventTime)
-	out := e.tick(e.clock.low().Add(-e.cfg.Lateness))
+	low := e.clock.low().Add(-e.cfg.Lateness)
+	out := e.tick(low)
+	if !e.clock.low().IsZero() {
+		e.proj.Settle(low)
+	}
 	out.Presence = append(out.Presence, visible(e.proj.Apply(r))...)
 	expected, _ := e.proj.ExpectedInterval(r.DeviceID)
 	observed := e.monitor.Observe(r, expected)

@@ -46,6 +46,16 @@ func (q *Queue) Remove(key string) {
 	}
 }
 
+// Earliest returns the key with the earliest deadline without removing
+// it; ok is false when the queue is empty.
+func (q *Queue) Earliest() (e Expired, ok bool) {
+	if len(q.h.items) == 0 {
+		return Expired{}, false
+	}
+	it := q.h.items[0]
+	return Expired{Key: it.key, At: time.Unix(0, it.at).UTC()}, true
+}
+
 // Due removes and returns, in deadline order, every key whose deadline is
 // strictly before now.
 func (q *Queue) Due(now time.Time) []Expired {

@@ -37,3 +37,26 @@ func TestQueue_due_pops_expired_in_deadline_then_key_order(t *testing.T) {
 		t.Errorf("deadline equal to now must not be due yet, got %v", more)
 	}
 }
+
+func TestQueue_earliest_peeks_without_removing(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var q Queue
+	if _, ok := q.Earliest(); ok {
+		t.Fatal("Earliest on an empty queue: want ok false")
+	}
+	q.Set("b", base.Add(2*time.Second))
+	q.Set("a", base.Add(5*time.Second))
+	q.Set("a", base.Add(time.Second)) // reschedule earlier
+	got, ok := q.Earliest()
+	if !ok || got.Key != "a" || !got.At.Equal(base.Add(time.Second)) {
+		t.Errorf("Earliest = %+v, %v; want a at +1s", got, ok)
+	}
+	if q.Len() != 2 {
+		t.Errorf("Len after Earliest = %d, want 2", q.Len())
+	}
+	q.Remove("a")
+	if got, _ := q.Earliest(); got.Key != "b" {
+		t.Errorf("Earliest after removing a = %q, want b", got.Key)
+	}
+}

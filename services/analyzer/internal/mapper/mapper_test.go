@@ -11,6 +11,7 @@ import (
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/services/analyzer/internal/alert"
 	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
+	"github.com/bluestream/bluestream/services/analyzer/internal/projection"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -123,5 +124,22 @@ func TestEvent_keys_by_subject_and_maps_both_types(t *testing.T) {
 	res, ok := msg.(*analyzerv1.AlertResolved)
 	if !ok || key != "gw-9" || res.GetAlertId() != "g1" || !res.GetResolvedAt().AsTime().Equal(t0.Add(time.Minute)) || res.GetReason() != "heard again" {
 		t.Errorf("resolved = %v key %q", msg, key)
+	}
+}
+
+func TestDevice_carries_the_readings_count(t *testing.T) {
+	t.Parallel()
+	d := Device(projection.DeviceView{ID: "p-1", FirstSeen: t0, LastSeen: t0, Readings: 42})
+	if d.GetReadings() != 42 || d.GetDevicePseudonym() != "p-1" {
+		t.Errorf("Device() = %v, want readings 42", d)
+	}
+}
+
+func TestOccupancy_carries_peak_and_mean(t *testing.T) {
+	t.Parallel()
+	zone := enriched.Zone{Site: "ber", Building: "b1", Floor: "2", Zone: "lab"}
+	o := Occupancy(projection.Occupancy{Zone: zone, Window: time.Minute, Current: 2, Peak: 3, Mean: 2.5, Withheld: true})
+	if o.GetZone() != "ber/b1/2/lab" || o.GetPresent() != 2 || o.GetPeak() != 3 || o.GetMean() != 2.5 || !o.GetEmployeesWithheld() {
+		t.Errorf("Occupancy() = %v, want present 2, peak 3, mean 2.5, withheld", o)
 	}
 }

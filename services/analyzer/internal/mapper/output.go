@@ -68,6 +68,7 @@ func Device(v projection.DeviceView) *analyzerv1.Device {
 		LastSeen:        timestamppb.New(v.LastSeen),
 		Zone:            v.Zone.Key(),
 		Present:         v.Present,
+		Readings:        v.Readings,
 	}
 	if v.Position.Known {
 		d.Position = &blev1.Position{XM: v.Position.X, YM: v.Position.Y, ErrorM: v.Position.ErrorM}
@@ -81,15 +82,13 @@ func Device(v projection.DeviceView) *analyzerv1.Device {
 	return d
 }
 
-// Occupancy maps one zone's occupancy. Mean stays zero: the projection
-// keeps peaks and visit tallies per time bucket, not a time-weighted mean,
-// and an invented figure would be worse than none. Readings on Device stays
-// zero for the same reason: the projection counts per measurement only.
+// Occupancy maps one zone's occupancy; peak and mean are over the window.
 func Occupancy(o projection.Occupancy) *analyzerv1.ZoneOccupancy {
 	return &analyzerv1.ZoneOccupancy{
 		Zone:              o.Zone.Key(),
 		Present:           uint32(max(o.Current, 0)),
 		Peak:              uint32(max(o.Peak, 0)),
+		Mean:              max(o.Mean, 0),
 		EmployeesWithheld: o.Withheld,
 	}
 }

@@ -29,6 +29,7 @@ type device struct {
 	Measurements []measurement     `json:"ms,omitempty"` // sorted by Quantity
 	Interval     interval          `json:"iv"`
 	Presence     presence          `json:"pr"`
+	Readings     uint64            `json:"n"` // readings applied, late ones included
 }
 
 // measurement is the latest value of one quantity with its statistics.
@@ -70,6 +71,16 @@ func (pr *presence) propose(zoneKey string, t time.Time, needed int) (since time
 	return since, true
 }
 
+// since is the earliest event time a change of the device's presence may
+// still be dated at: a pending move dates from its first reading, a
+// disappearance from the last sighting.
+func (d *device) since() time.Time {
+	if d.Presence.Candidate != "" && d.Presence.CandidateSince.Before(d.LastSeen) {
+		return d.Presence.CandidateSince
+	}
+	return d.LastSeen
+}
+
 func (pr *presence) clearCandidate() {
 	pr.Candidate, pr.CandidateSince, pr.CandidateSeen = "", time.Time{}, 0
 }
@@ -77,6 +88,7 @@ func (pr *presence) clearCandidate() {
 // record updates the latest values from r. Late readings (older than what
 // is stored) still feed statistics but do not overwrite newer values.
 func (d *device) record(r enriched.Reading, t time.Time) {
+	d.Readings++
 	late := t.Before(d.LastSeen)
 	if !late {
 		d.LastSeen = t

@@ -10,7 +10,7 @@ import (
 
 // deviceFormat is the version byte of the device encoding; bump it when the
 // field order below changes.
-const deviceFormat = 1
+const deviceFormat = 2
 
 // MarshalBinary encodes the device in a fixed field order.
 func (d *device) MarshalBinary() ([]byte, error) {
@@ -48,6 +48,7 @@ func (d *device) MarshalBinary() ([]byte, error) {
 	w.String(d.Presence.Candidate)
 	w.Time(d.Presence.CandidateSince)
 	w.Uint(uint64(d.Presence.CandidateSeen))
+	w.Uint(d.Readings)
 	return w.Bytes(), nil
 }
 
@@ -90,6 +91,7 @@ func (d *device) UnmarshalBinary(b []byte) error {
 		Present: r.Bool(), SessionStart: r.Time(), Zone: r.String(), ZoneEntered: r.Time(),
 		Candidate: r.String(), CandidateSince: r.Time(), CandidateSeen: uint32(r.Uint()),
 	}
+	d.Readings = r.Uint()
 	if err := r.Err(); err != nil {
 		return fmt.Errorf("decoding device: %w", err)
 	}

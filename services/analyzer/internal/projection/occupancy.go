@@ -14,6 +14,10 @@ type Occupancy struct {
 	Window  time.Duration
 	Current int // devices present at the end of the window
 	Peak    int // highest occupancy during the window
+	// Mean is the time-weighted mean occupancy from the start of the
+	// window's first bucket to the end of the window (to the end of its
+	// last bucket when that is settled).
+	Mean    float64
 	Entries int
 	Exits   int
 	// MeanDwell is the mean time in the zone of the visits that ended in
@@ -45,24 +49,45 @@ func (p *Projection) Occupancy(zoneKey string, now time.Time, window time.Durati
 
 func (p *Projection) summarise(z *zone, out Occupancy, now time.Time) Occupancy {
 	k := p.cfg.MinAggregate
-	out.Current = int(z.visible(k))
+	out.Current = int(z.current().visible(k))
 	out.Withheld = z.Restricted > 0 && int(z.Restricted) < k
 	width := int64(p.cfg.BucketWidth)
 	last := bucketNumber(now, p.cfg)
 	first := last - (int64(out.Window)+width-1)/width + 1
+	size := int64(len(z.Buckets))
 	var open, restricted tally
+	var load int64
 	for n := first; n <= last; n++ {
-		if n > z.Last { // no event since: occupancy stayed as it is now
-			out.Peak = max(out.Peak, out.Current)
-			continue
+		if n > z.Last || size == 0 {
+			break // no event since: nothing to tally
 		}
-		b := z.Buckets[n%int64(len(z.Buckets))]
+		b := z.Buckets[n%size]
 		if b.N != n {
-			continue
+			continue // before the zone's first entry
 		}
-		out.Peak = max(out.Peak, int(b.Peak))
 		open.add(b.Open)
 		restricted.add(b.Restricted)
+		if n < z.Settled {
+			out.Peak = max(out.Peak, int(b.Peak))
+			load += b.Load
+		}
+	}
+	// Buckets not settled yet: sweep the pending changes up to now, which
+	// the window includes (changes at now count).
+	end := min((last+1)*width, now.UnixNano()+1)
+	if from := max(first, z.Settled) * width; from < end {
+		var s sweep
+		s.start(z.Base, z.Settled*width)
+		rest := s.run(z.Changes, from, k)
+		s.start(s.cur, from)
+		s.run(rest, end, k)
+		out.Peak = max(out.Peak, int(s.peak))
+		load += s.load
+	}
+	// Settled buckets count whole, as their loads do.
+	spanEnd := max(end, min(z.Settled, last+1)*width)
+	if span := floorMs(spanEnd) - floorMs(first*width); span > 0 {
+		out.Mean = float64(load) / float64(span)
 	}
 	out.Entries = int(open.Entries) + kSafe(restricted.Entries, k)
 	out.Exits = int(open.Exits) + kSafe(restricted.Exits, k)

@@ -33,10 +33,12 @@ func TestOccupancy_counts_over_sliding_windows(t *testing.T) {
 		window time.Duration
 		want   Occupancy
 	}{
-		{"lab_last_minute", zoneA, time.Minute, Occupancy{Current: 3, Peak: 3}},
-		{"lab_last_3m", zoneA, 3 * time.Minute, Occupancy{Current: 3, Peak: 3, Entries: 1}},
-		{"lab_whole_run", zoneA, 10 * time.Minute, Occupancy{Current: 3, Peak: 3, Entries: 4, Exits: 1, MeanDwell: 2 * time.Minute}},
-		{"hall_whole_run", zoneB, 10 * time.Minute, Occupancy{Current: 1, Peak: 1, Entries: 1}},
+		{"lab_last_minute", zoneA, time.Minute, Occupancy{Current: 3, Peak: 3, Mean: 3}},
+		{"lab_last_3m", zoneA, 3 * time.Minute, Occupancy{Current: 3, Peak: 3, Mean: 3, Entries: 1}},
+		// The window starts at minute -3, when the zones were empty: 3
+		// devices for 2m, 2 for 2m, 3 for 2.5m over 9.5m.
+		{"lab_whole_run", zoneA, 10 * time.Minute, Occupancy{Current: 3, Peak: 3, Mean: 17.5 / 9.5, Entries: 4, Exits: 1, MeanDwell: 2 * time.Minute}},
+		{"hall_whole_run", zoneB, 10 * time.Minute, Occupancy{Current: 1, Peak: 1, Mean: 4.5 / 9.5, Entries: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,11 +212,15 @@ func TestOccupancy_windowed_tallies_apply_k_to_restricted_devices(t *testing.T) 
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			p := newProjection(t, Config{MinAggregate: 3})
-			p.Apply(reading("visitor", 0, zoneA))
-			for i := range tt.restricted {
-				r := reading(fmt.Sprintf("e%d", i), time.Duration(i)*time.Second, zoneA)
-				r.Category = enriched.CategoryEmployee
-				p.Apply(r)
+			// Everyone arrives in the first seconds and is heard again at
+			// 30s, so all are there together then.
+			for _, at := range []time.Duration{0, 30 * time.Second} {
+				p.Apply(reading("visitor", at, zoneA))
+				for i := range tt.restricted {
+					r := reading(fmt.Sprintf("e%d", i), max(at, time.Duration(i)*time.Second), zoneA)
+					r.Category = enriched.CategoryEmployee
+					p.Apply(r)
+				}
 			}
 			p.Tick(t0.Add(10 * time.Minute)) // everyone times out
 			got, err := p.Occupancy(zoneA.Key(), t0.Add(10*time.Minute), 15*time.Minute)

@@ -20,6 +20,8 @@ const (
 // meta is the projection-wide state.
 type meta struct {
 	Watermark time.Time `json:"wm"`
+	Horizon   time.Time `json:"hz"`
+	Settled   int64     `json:"settled"`
 }
 
 // Emit receives one persisted entry; a nil value means "delete key".
@@ -79,7 +81,7 @@ func (p *Projection) Load(key string, value []byte) error {
 		if err := json.Unmarshal(value, &m); err != nil {
 			return fmt.Errorf("decoding %s: %w", key, err)
 		}
-		p.watermark = m.Watermark
+		p.watermark, p.horizon, p.settled = m.Watermark, m.Horizon, m.Settled
 	case strings.HasPrefix(key, devicePrefix):
 		d := new(device)
 		if err := d.UnmarshalBinary(value); err != nil {
@@ -89,6 +91,7 @@ func (p *Projection) Load(key string, value []byte) error {
 		p.order = nil
 		if d.Presence.Present {
 			p.deadlines.Set(d.ID, d.LastSeen.Add(d.Interval.timeout(p.cfg)))
+			p.sightings.Set(d.ID, d.since())
 		}
 	case strings.HasPrefix(key, zonePrefix):
 		z := new(zone)
@@ -106,7 +109,7 @@ func (p *Projection) Load(key string, value []byte) error {
 }
 
 func (p *Projection) emitMeta(emit Emit) error {
-	return emitJSON(metaKey, meta{Watermark: p.watermark}, emit)
+	return emitJSON(metaKey, meta{Watermark: p.watermark, Horizon: p.horizon, Settled: p.settled}, emit)
 }
 
 func (p *Projection) emitDevice(id string, emit Emit) error {

@@ -14,7 +14,19 @@ type Projection struct {
 	devices   map[string]*device
 	zones     map[string]*zone
 	deadlines deadline.Queue
+	// sightings holds, for every present device, the earliest event time
+	// a change of its presence may still be dated at: its last sighting
+	// (a disappearance is dated there), or the first reading of a move
+	// not yet confirmed.
+	sightings deadline.Queue
 	watermark time.Time // newest event or tick time seen
+	// horizon is the newest time passed to Settle: readings older than
+	// it are late.
+	horizon time.Time
+	// settled is the first bucket number not final in every zone: no
+	// occupancy change can be dated before the horizon or before a present
+	// device's sighting, so buckets ending by then are final.
+	settled int64
 	// order caches the sorted device ids for paging; nil when a device was
 	// added or removed since, and rebuilt on the next listing.
 	order []string
@@ -68,9 +80,11 @@ func (p *Projection) Apply(r enriched.Reading) []Event {
 	if late {
 		return events // an old reading says nothing about where the device is now
 	}
-	p.reclassify(d, r)
+	p.reclassify(d, r, t)
 	events = p.place(d, r.Zone.Key(), t, events)
 	p.deadlines.Set(d.ID, d.LastSeen.Add(d.Interval.timeout(p.cfg)))
+	p.sightings.Set(d.ID, d.since())
+	p.settle()
 	return events
 }
 
@@ -86,25 +100,44 @@ func (p *Projection) Tick(now time.Time) []Event {
 			events = p.disappear(d, events)
 		}
 	}
+	p.settle()
 	return events
 }
 
-// Erase forgets a device entirely. Zone counters drop it without recording
-// an exit; past aggregate tallies, which name nobody, stay. It reports
-// whether the device was known.
+// Erase forgets a device entirely. Zone counters drop it from its last
+// sighting on without recording an exit; past aggregate tallies, which
+// name nobody, stay. It reports whether the device was known.
 func (p *Projection) Erase(deviceID string) bool {
 	d := p.devices[deviceID]
 	if d == nil {
 		return false
 	}
 	if d.Presence.Zone != "" {
-		p.zone(d.Presence.Zone).forget(d.Restricted)
+		z := p.zone(d.Presence.Zone)
+		z.depart(d.LastSeen, d.Restricted, p.cfg)
+		z.settle(p.settled, p.cfg)
 	}
 	delete(p.devices, deviceID)
 	p.order = nil
 	p.deadlines.Remove(deviceID)
+	p.sightings.Remove(deviceID)
 	p.markDevice(deviceID)
+	p.settle()
 	return true
+}
+
+// Settle declares that every reading older than horizon has been applied
+// (readings still to come that are older are late), so occupancy buckets
+// that no presence change can reach any more become final. The engine
+// calls it with its low watermark less the lateness. Idle ticks must not:
+// the wall clock says nothing about which readings are still queued.
+func (p *Projection) Settle(horizon time.Time) {
+	horizon = horizon.UTC()
+	if horizon.After(p.horizon) {
+		p.horizon = horizon
+		p.dirtyMeta = true
+		p.settle()
+	}
 }
 
 // ExpectedInterval is the device's estimated gap between reports, for rules
@@ -124,18 +157,17 @@ func (p *Projection) advance(t time.Time) {
 	}
 }
 
-// reclassify follows a change of category or agreement: the zone counters
-// must move the device between the open and restricted tallies.
-func (p *Projection) reclassify(d *device, r enriched.Reading) {
+// reclassify follows a change of category or agreement at t: the zone
+// counters must move the device between the open and restricted tallies.
+func (p *Projection) reclassify(d *device, r enriched.Reading, t time.Time) {
 	restricted := r.Restricted()
 	d.Category = r.Category
 	if restricted == d.Restricted {
 		return
 	}
 	if d.Presence.Zone != "" {
-		z := p.zone(d.Presence.Zone)
-		z.adjust(d.Restricted, -1)
-		z.adjust(restricted, +1)
+		p.adjust(d.Presence.Zone, t, d.Restricted, -1)
+		p.adjust(d.Presence.Zone, t, restricted, +1)
 	}
 	d.Restricted = restricted
 }
@@ -175,7 +207,9 @@ func (p *Projection) enter(d *device, zoneKey string, t time.Time, events []Even
 		return events
 	}
 	d.Zone, d.Presence.Zone, d.Presence.ZoneEntered = zoneKey, zoneKey, t
-	p.zone(zoneKey).enter(t, d.Restricted, p.cfg)
+	z := p.zone(zoneKey)
+	z.enter(t, d.Restricted, p.cfg)
+	z.settle(p.settled, p.cfg)
 	return append(events, Event{Kind: ZoneEntered, DeviceID: d.ID, At: t, Zone: zoneKey, Restricted: d.Restricted})
 }
 
@@ -185,7 +219,9 @@ func (p *Projection) leave(d *device, t time.Time, events []Event) []Event {
 		return events
 	}
 	dwell := t.Sub(d.Presence.ZoneEntered)
-	p.zone(zoneKey).leave(t, d.Restricted, dwell, p.cfg)
+	z := p.zone(zoneKey)
+	z.leave(t, d.Restricted, dwell, p.cfg)
+	z.settle(p.settled, p.cfg)
 	events = append(events, Event{Kind: ZoneLeft, DeviceID: d.ID, At: t, Zone: zoneKey, Dwell: dwell, Restricted: d.Restricted})
 	d.Presence.Zone, d.Presence.ZoneEntered = "", time.Time{}
 	return events
@@ -199,7 +235,41 @@ func (p *Projection) disappear(d *device, events []Event) []Event {
 	events = append(events, Event{Kind: Disappeared, DeviceID: d.ID, At: t, Zone: d.Zone, Dwell: t.Sub(d.Presence.SessionStart), Restricted: d.Restricted})
 	d.Presence = presence{}
 	p.deadlines.Remove(d.ID)
+	p.sightings.Remove(d.ID)
 	return events
+}
+
+// adjust changes zoneKey's count at t without a visit starting or ending.
+func (p *Projection) adjust(zoneKey string, t time.Time, restricted bool, delta int32) {
+	z := p.zone(zoneKey)
+	z.adjust(t, restricted, delta, p.cfg)
+	z.settle(p.settled, p.cfg)
+}
+
+// settle moves the settled frontier to the earliest time an occupancy
+// change may still be dated at, and settles every zone's buckets before
+// it. Readings within the lateness and presence changes (dated at a
+// present device's sighting) never land before the frontier, so a
+// bucket's figures come out the same however partitions interleaved.
+func (p *Projection) settle() {
+	frontier := p.horizon
+	if next, ok := p.sightings.Earliest(); ok && next.At.Before(frontier) {
+		frontier = next.At
+	}
+	if frontier.IsZero() {
+		return
+	}
+	n := bucketNumber(frontier, p.cfg)
+	if n <= p.settled {
+		return
+	}
+	p.settled = n
+	p.dirtyMeta = true
+	for key, z := range p.zones {
+		if z.settle(n, p.cfg) {
+			p.dirtyZones[key] = struct{}{}
+		}
+	}
 }
 
 // zone returns the zone for key, creating it; callers pass non-empty keys.

@@ -28,6 +28,8 @@ type DeviceView struct {
 	ExpectedInterval time.Duration
 	Timeout          time.Duration
 	Measurements     []MeasurementView // sorted by quantity
+	// Readings is how many readings of the device were applied.
+	Readings uint64
 }
 
 // MeasurementView is the latest value of one quantity and its statistics.
@@ -115,6 +117,7 @@ func (p *Projection) view(d *device) DeviceView {
 		Position: d.Position, RSSI: d.RSSI, Battery: d.Battery,
 		SessionStart: d.Presence.SessionStart, ZoneEntered: d.Presence.ZoneEntered,
 		ExpectedInterval: expected, Timeout: d.Interval.timeout(p.cfg),
+		Readings: d.Readings,
 	}
 	for _, m := range d.Measurements {
 		v.Measurements = append(v.Measurements, MeasurementView{

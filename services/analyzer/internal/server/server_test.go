@@ -117,7 +117,7 @@ func TestGetDevice(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := res.Msg.GetDevice()
-		if d.GetZone() != "ber/b1/2/lab" || d.GetBatteryPercent() != 9 || !d.GetPresent() ||
+		if d.GetZone() != "ber/b1/2/lab" || d.GetBatteryPercent() != 9 || !d.GetPresent() || d.GetReadings() != 1 ||
 			d.GetCategory() != blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR || len(d.GetMeasurements()) != 1 {
 			t.Errorf("device = %v", d)
 		}
@@ -203,6 +203,12 @@ func TestGetZoneOccupancy_counts_and_withholds(t *testing.T) {
 	}
 	if l := got["ber/b1/2/lab"]; l.GetPresent() != 2 || !l.GetEmployeesWithheld() {
 		t.Errorf("lab = %v, want 2 present and the lone badge withheld", l)
+	}
+	// The default window is five one-minute buckets, the newest starting
+	// at minute 1, the newest event time: it spans minutes -3 to 1, and the
+	// two sensors were in the lab for the last of those four minutes.
+	if l := got["ber/b1/2/lab"]; l.GetPeak() != 2 || l.GetMean() != 0.5 {
+		t.Errorf("lab peak %d mean %v, want 2 and 0.5", l.GetPeak(), l.GetMean())
 	}
 	if h := got["ber/b1/2/hall"]; h.GetPresent() != 1 || h.GetEmployeesWithheld() {
 		t.Errorf("hall = %v, want 1 present", h)
