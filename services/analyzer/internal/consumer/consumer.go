@@ -111,7 +111,10 @@ func New(ctx context.Context, cfg Config, kafka eventbus.Config, tel *telemetry.
 	if err != nil {
 		return nil, err
 	}
-	cl, err := eventbus.NewClient(kafka, tel, Source, "", kgo.ConsumePartitions(assign), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	cl, err := eventbus.NewClient(kafka, tel, Source, "", kgo.ConsumePartitions(assign), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// Transaction markers take offsets too; seeing them lets the engine's
+		// offsets reach the last stable offset, which is how caughtUp knows.
+		kgo.KeepControlRecords())
 	if err != nil {
 		return nil, err
 	}

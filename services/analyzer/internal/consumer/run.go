@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/services/analyzer/internal/alert"
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
 	"github.com/bluestream/bluestream/services/analyzer/internal/mapper"
+	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 )
 
 // Run consumes until ctx ends or a round fails. On ctx's end it finishes
@@ -29,8 +31,17 @@ func (c *Consumer) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				break
 			}
-			// Caught up on every partition: let event time follow the
-			// wall clock so silent devices and gateways time out.
+			// An empty poll alone does not mean caught up: a fetch may still be
+			// in flight. Only when every partition was read to its last stable
+			// offset may event time follow the wall clock, so silent devices
+			// and gateways time out but queued readings are not overtaken.
+			caught, err := c.caughtUp(ctx)
+			if err != nil {
+				return err
+			}
+			if !caught {
+				continue
+			}
 			tick := c.engine.Tick(c.cfg.Now().Add(-c.cfg.Lateness))
 			out.alerts = tick.Alerts
 		} else {
@@ -61,6 +72,10 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 			return
 		}
 		at := analyze.Offset{Partition: partitionOf(r), Offset: r.Offset}
+		if r.Attrs.IsControl() {
+			c.engine.Skip(at)
+			return
+		}
 		res, err := c.applyRecord(at, r)
 		switch {
 		case err == nil:
@@ -154,4 +169,24 @@ func (c *Consumer) zoneOf(deviceID string) string {
 		return ""
 	}
 	return d.Zone.Key()
+}
+
+// caughtUp reports whether the engine has read every partition of the input
+// topic up to its last stable offset.
+func (c *Consumer) caughtUp(ctx context.Context) (bool, error) {
+	ends, err := kadm.NewClient(c.client.Client).ListCommittedOffsets(ctx, c.cfg.InputTopic)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		return false, fmt.Errorf("listing end offsets of %s: %w", c.cfg.InputTopic, err)
+	}
+	read := c.engine.Offsets()
+	caught := true
+	ends.Each(func(o kadm.ListedOffset) {
+		if o.Err != nil || read[store.Partition{Topic: o.Topic, Partition: o.Partition}] < o.Offset {
+			caught = false
+		}
+	})
+	return caught, nil
 }
