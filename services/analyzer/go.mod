@@ -3,11 +3,13 @@ module github.com/bluestream/bluestream/services/analyzer
 go 1.26.0
 
 require (
+	github.com/aws/aws-lambda-go v1.55.1
 	github.com/bluestream/bluestream/gen v0.0.0
 	github.com/bluestream/bluestream/platform v0.0.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/twmb/franz-go v1.22.2
 	github.com/twmb/franz-go/pkg/kadm v1.19.0
+	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c
 	go.etcd.io/bbolt v1.4.3
 	google.golang.org/protobuf v1.36.12
 )

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	analyzerv1 "github.com/bluestream/bluestream/gen/bluestream/analyzer/v1"
+	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/topic"
+	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless"
+	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/awslambda"
+	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/batchtest"
+	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/pgtest"
+	"github.com/bluestream/bluestream/services/analyzer/internal/store"
+)
+
+var (
+	// bootstrap is the binary as Lambda runs it, built once by TestMain
+	// exactly as build.sh builds it.
+	bootstrap string
+	pg        *pgtest.Server
+)
+
+// defaults are the function's settings other than brokers and store: the
+// SAM template leaves them at their defaults.
+var defaults = func() serverless.Config {
+	c, err := serverless.Load("test", func(k string) (string, bool) {
+		if k == "BLUESTREAM_STORE_DSN" || k == "BLUESTREAM_KAFKA_BROKERS" {
+			return "x:1", true
+		}
+		return "", false
+	})
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
+func TestMain(m *testing.M) { os.Exit(runTests(m)) }
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "analyzer-lambda")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	bootstrap = filepath.Join(dir, "bootstrap")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-tags", "lambda.norpc", "-trimpath", "-o", bootstrap, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building bootstrap: %v\n%s", err, out)
+		return 1
+	}
+	if pg, err = pgtest.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "analyzer-lambda tests: %v\n", err)
+		return 1
+	}
+	code := m.Run()
+	if err := pg.Stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "analyzer-lambda tests: stopping PostgreSQL: %v\n", err)
+		code = max(code, 1)
+	}
+	return code
+}
+
+// startBootstrap runs the built bootstrap against api, publishing to brokers
+// and keeping state in the database at dsn, with the environment Lambda
+// gives a function.
+func startBootstrap(t *testing.T, api *runtimeAPI, brokers, dsn string) {
+	t.Helper()
+	logs, err := os.CreateTemp(t.TempDir(), "bootstrap-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bootstrap)
+	cmd.Env = []string{
+		"AWS_LAMBDA_RUNTIME_API=" + api.addr(),
+		"AWS_LAMBDA_FUNCTION_NAME=analyzer",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512",
+		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+		"AWS_REGION=eu-central-1",
+		"BLUESTREAM_KAFKA_BROKERS=" + brokers,
+		"BLUESTREAM_STORE_DSN=" + dsn,
+	}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			out, _ := os.ReadFile(logs.Name())
+			t.Logf("bootstrap output:\n%s", out)
+		}
+		_ = logs.Close()
+	})
+}
+
+func decodeResponse(t *testing.T, res result) awslambda.Response {
+	t.Helper()
+	if res.kind != "response" {
+		t.Fatalf("runtime posted %s (%s): %s, want a response", res.kind, res.errorType, res.body)
+	}
+	var resp awslambda.Response
+	if err := json.Unmarshal(res.body, &resp); err != nil {
+		t.Fatalf("response %s: %v", res.body, err)
+	}
+	return resp
+}
+
+func failures(resp awslambda.Response) []awslambda.ItemIdentifier {
+	var got []awslambda.ItemIdentifier
+	for _, f := range resp.BatchItemFailures {
+		got = append(got, f.ItemIdentifier)
+	}
+	return got
+}
+
+// checkBatteryAlert checks that alerts hold the sensor's battery_low, keyed
+// by the device, in the lobby and in the inputs' trace.
+func checkBatteryAlert(t *testing.T, alerts []*kgo.Record) {
+	t.Helper()
+	for _, r := range alerts {
+		var msg analyzerv1.AlertRaised
+		if eventbus.Decode(r, &msg) != nil || msg.GetAlert().GetRule() != "battery_low" {
+			continue
+		}
+		if string(r.Key) != "sensor-0" || msg.GetAlert().GetZone() != "ber/b1/1/lobby" {
+			t.Errorf("battery_low keyed %q in zone %q, want sensor-0 in ber/b1/1/lobby", r.Key, msg.GetAlert().GetZone())
+		}
+		if tp, _ := eventbus.Header(r, "traceparent"); !strings.Contains(tp, batchtest.TraceID) {
+			t.Errorf("alert traceparent %q does not continue trace %s", tp, batchtest.TraceID)
+		}
+		return
+	}
+	t.Errorf("no battery_low among %d alerts", len(alerts))
+}
+
+func TestGoodBatch_redelivered_counts_once(t *testing.T) {
+	t.Parallel()
+	dsn := pg.Database(t)
+	_, brokers := batchtest.Cluster(t)
+	api := newRuntimeAPI(t)
+	startBootstrap(t, api, brokers, dsn)
+	in := batchtest.Enriched(t, 0)
+
+	if resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in))); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("batchItemFailures %+v, want none", resp.BatchItemFailures)
+	}
+	alerts := batchtest.Count(t, brokers, topic.Alerts)
+	if alerts == 0 {
+		t.Fatal("the batch raised no alerts")
+	}
+	checkBatteryAlert(t, batchtest.Read(t, brokers, topic.Alerts, int(alerts)))
+	want, offsets := batchtest.State(t, dsn, defaults.Engine())
+	if p := (store.Partition{Topic: batchtest.Input}); offsets[p] != batchtest.Size {
+		t.Fatalf("committed offsets %v, want %s at %d", offsets, p, batchtest.Size)
+	}
+
+	// The event source redelivers the batch (say the answer was lost): a
+	// warm instance recognises it by the stored offsets.
+	if resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in))); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("redelivery: batchItemFailures %+v, want none", resp.BatchItemFailures)
+	}
+	if n := batchtest.Count(t, brokers, topic.Alerts); n != alerts {
+		t.Errorf("redelivery published %d more alerts", n-alerts)
+	}
+	if got, _ := batchtest.State(t, dsn, defaults.Engine()); got != want {
+		t.Errorf("redelivery changed the projection:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestPoisonRecordIsReportedAlone(t *testing.T) {
+	t.Parallel()
+	dsn := pg.Database(t)
+	_, brokers := batchtest.Cluster(t)
+	api := newRuntimeAPI(t)
+	startBootstrap(t, api, brokers, dsn)
+	good := batchtest.Enriched(t, 0)
+	poison := batchtest.Poison(batchtest.Size)
+	badBase64 := batchtest.Poison(batchtest.Size + 1)
+	badBase64.Value = []byte("to be replaced in the event")
+
+	ev := batchtest.LambdaEvent(t, append(append([]*kgo.Record{}, good...), poison, badBase64))
+	enc := base64.StdEncoding.EncodeToString(badBase64.Value)
+	ev = bytes.Replace(ev, []byte(`"value":"`+enc+`"`), []byte(`"value":"!!not base64"`), 1)
+	if !bytes.Contains(ev, []byte(`"headers":[{"ce_specversion":[49,46,48]}`)) {
+		t.Fatalf("event headers are not arrays of signed bytes: %.300s", ev)
+	}
+	want := fmt.Sprint([]awslambda.ItemIdentifier{{TopicPartition: batchtest.Input + "-0", Offset: batchtest.Size}, {TopicPartition: batchtest.Input + "-0", Offset: batchtest.Size + 1}})
+
+	if got := failures(decodeResponse(t, api.invoke(t, ev))); fmt.Sprint(got) != want {
+		t.Errorf("batchItemFailures %+v, want %s", got, want)
+	}
+	alerts := batchtest.Count(t, brokers, topic.Alerts)
+	checkBatteryAlert(t, batchtest.Read(t, brokers, topic.Alerts, int(alerts)))
+	state, offsets := batchtest.State(t, dsn, defaults.Engine())
+	// The poison record is consumed (as by the service's consumer); the
+	// record that is not even base64 never reached the engine.
+	if p := (store.Partition{Topic: batchtest.Input}); offsets[p] != batchtest.Size+1 {
+		t.Errorf("committed offsets %v, want %s at %d", offsets, p, batchtest.Size+1)
+	}
+
+	// The event source retries the failed records: they fail again, so it
+	// parks them on the on-failure destination; nothing else repeats.
+	if got := failures(decodeResponse(t, api.invoke(t, ev))); fmt.Sprint(got) != want {
+		t.Errorf("retry: batchItemFailures %+v, want %s", got, want)
+	}
+	if n := batchtest.Count(t, brokers, topic.Alerts); n != alerts {
+		t.Errorf("retry published %d more alerts", n-alerts)
+	}
+	if got, _ := batchtest.State(t, dsn, defaults.Engine()); got != state {
+		t.Error("the retry changed the projection")
+	}
+}
+
+func TestHandlerErrorFailsTheInvocation(t *testing.T) {
+	t.Parallel()
+	dsn := pg.Database(t)
+	cluster, brokers := batchtest.Cluster(t)
+	batchtest.DenyProduce(cluster)
+	api := newRuntimeAPI(t)
+	startBootstrap(t, api, brokers, dsn)
+
+	res := api.invoke(t, batchtest.LambdaEvent(t, batchtest.Enriched(t, 0)))
+	if res.kind != "error" {
+		t.Fatalf("runtime posted %s: %s, want an error", res.kind, res.body)
+	}
+	var body struct {
+		ErrorMessage string `json:"errorMessage"`
+	}
+	if err := json.Unmarshal(res.body, &body); err != nil {
+		t.Fatalf("error body %s: %v", res.body, err)
+	}
+	if !strings.Contains(body.ErrorMessage, "publishing") || !strings.Contains(body.ErrorMessage, "TOPIC_AUTHORIZATION_FAILED") {
+		t.Errorf("errorMessage %q, want the refused publish", body.ErrorMessage)
+	}
+	if _, offsets := batchtest.State(t, dsn, defaults.Engine()); len(offsets) != 0 {
+		t.Errorf("a failed invocation committed offsets %v", offsets)
+	}
+}
