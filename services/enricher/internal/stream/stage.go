@@ -51,11 +51,18 @@ func (s *Stage) Batch(ctx context.Context, in []*kgo.Record) ([]*kgo.Record, err
 	var out []*kgo.Record
 	for _, part := range byPartition(in) {
 		var results []enrich.Enriched
+		// A merged reading continues the trace of its first copy: the record's
+		// context carries the span the fetch hook started from its traceparent.
+		origins := map[int64]context.Context{}
 		for _, r := range part {
-			got, err := s.add(ctx, r)
+			got, at, err := s.add(ctx, r)
 			results = append(results, got...)
 			if err != nil {
 				out = append(out, eventbus.DLQRecord(r, err, now))
+				continue
+			}
+			if _, seen := origins[at.UnixNano()]; !seen && r.Context != nil {
+				origins[at.UnixNano()] = r.Context
 			}
 		}
 		flushed, err := s.Enricher.Flush(ctx)
@@ -63,7 +70,11 @@ func (s *Stage) Batch(ctx context.Context, in []*kgo.Record) ([]*kgo.Record, err
 			return nil, fmt.Errorf("enriching merged readings: %w", err)
 		}
 		for _, e := range append(results, flushed...) {
-			rec, err := s.record(ctx, e, now)
+			rctx := ctx
+			if origin, ok := origins[e.ObservedAt.UnixNano()]; ok {
+				rctx = origin
+			}
+			rec, err := s.record(rctx, e, now)
 			if err != nil {
 				return nil, err
 			}
@@ -97,16 +108,19 @@ func byPartition(in []*kgo.Record) [][]*kgo.Record {
 	return out
 }
 
-func (s *Stage) add(ctx context.Context, r *kgo.Record) ([]enrich.Enriched, error) {
+// add feeds one record to the enricher and returns the readings that closed,
+// and the receive time of the record's advertisement.
+func (s *Stage) add(ctx context.Context, r *kgo.Record) ([]enrich.Enriched, time.Time, error) {
 	var pb blev1.ReadingDecoded
 	if err := eventbus.Decode(r, &pb); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	reading, err := mapper.Reading(&pb)
 	if err != nil {
-		return nil, &eventbus.DecodeError{Reason: "invalid", Err: err}
+		return nil, time.Time{}, &eventbus.DecodeError{Reason: "invalid", Err: err}
 	}
-	return s.Enricher.Add(ctx, reading)
+	got, err := s.Enricher.Add(ctx, reading)
+	return got, reading.ReceivedAt, err
 }
 
 func (s *Stage) record(ctx context.Context, e enrich.Enriched, now time.Time) (*kgo.Record, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"go.opentelemetry.io/otel/trace"
 	"strings"
 	"testing"
 	"time"
@@ -234,4 +235,24 @@ func BenchmarkBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(outs)/b.Elapsed().Seconds(), "enrichments/s")
 	b.ReportMetric(float64(k*ads*copies)/b.Elapsed().Seconds(), "readings/s")
+}
+
+// TestEnrichedRecordContinuesTheFirstCopysTrace: the fetch hook puts the span
+// continued from a record's traceparent into its context; the merged output
+// must carry that context so the produce hook writes the same trace onward.
+func TestEnrichedRecordContinuesTheFirstCopysTrace(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	traceID := trace.TraceID{0x4b, 0x1e, 0x57, 0x4e, 0xa4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	first := reading(t, "gw-a", -60, t0, 1)
+	first.Context = trace.ContextWithSpanContext(t.Context(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: traceID, SpanID: trace.SpanID{1, 2, 3, 4, 5, 6, 7, 8}, TraceFlags: trace.FlagsSampled, Remote: true}))
+	second := reading(t, "gw-b", -70, t0.Add(time.Millisecond), 1)
+	out := batch(t, r.stage, first, second)
+	if len(out) != 1 || out[0].Topic != topic.Enriched {
+		t.Fatalf("got %d records, want one merged enriched reading", len(out))
+	}
+	if got := trace.SpanContextFromContext(out[0].Context).TraceID(); got != traceID {
+		t.Errorf("enriched record in trace %s, want the first copy's %s", got, traceID)
+	}
 }
