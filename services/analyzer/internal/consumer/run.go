@@ -76,7 +76,14 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 			c.engine.Skip(at)
 			return
 		}
+		// The process span continues the producer's trace from the record's
+		// traceparent, so one advertisement's trace reaches the analyzer.
+		_, span := c.client.ProcessSpan(r)
 		res, err := c.applyRecord(at, r)
+		if err != nil {
+			span.RecordError(err)
+		}
+		span.End()
 		switch {
 		case err == nil:
 			out.alerts = append(out.alerts, res.Alerts...)
