@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,9 +110,11 @@ func (s *service) Start(ctx context.Context, env *app.Env) error {
 	}
 	flow := server.Flow{SourceAlias: s.sourceAlias, TargetAlias: s.targetAlias}
 	if s.runMirror {
+		// Tracing hooks on both sides: each copy continues its record's trace.
+		hooks, _ := eventbus.Instrumentation(env.Telemetry, "")
 		m, err := mirror.New(mirror.Config{SourceAlias: s.sourceAlias, TargetAlias: s.targetAlias,
 			SourceBrokers: s.source.Brokers, TargetBrokers: s.target.Brokers, Topics: s.topics,
-			SourceOpts: srcOpts, TargetOpts: tgtOpts})
+			SourceOpts: append(slices.Clip(srcOpts), hooks), TargetOpts: append(slices.Clip(tgtOpts), hooks)})
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -192,12 +193,22 @@ func remoteRecord(sourceAlias string, rec *kgo.Record) *kgo.Record {
 		Partition: rec.Partition,
 		Key:       rec.Key,
 		Value:     rec.Value,
-		Headers:   rec.Headers,
+		// A copy of the headers: a tracing hook on the target rewrites the
+		// copy's traceparent to the mirror's own span.
+		Headers:   slices.Clone(rec.Headers),
 		Timestamp: rec.Timestamp,
 		// Context carries the source record so its offset is at hand when
-		// the copy's result comes back.
-		Context: context.WithValue(context.Background(), sourceRecordKey{}, rec),
+		// the copy's result comes back, and the source record's context so
+		// the copy continues the trace the fetch hook picked up.
+		Context: context.WithValue(recordContext(rec), sourceRecordKey{}, rec),
 	}
+}
+
+func recordContext(rec *kgo.Record) context.Context {
+	if rec.Context != nil {
+		return rec.Context
+	}
+	return context.Background()
 }
 
 type sourceRecordKey struct{}
