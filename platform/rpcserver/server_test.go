@@ -191,3 +191,45 @@ func TestConfigValidateNamesTheSetting(t *testing.T) {
 		t.Fatalf("got %v, want the listen address named", err)
 	}
 }
+
+// TestShutdownEndsWithinTheBudget: a connection that never sends a request
+// must not hold the server past its shutdown timeout.
+func TestShutdownEndsWithinTheBudget(t *testing.T) {
+	t.Parallel()
+	tel, err := telemetry.Setup(t.Context(), "rpcserver-test", telemetry.WithoutGlobals())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 100 * time.Millisecond}, tel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	silent, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	// A request on another connection proves the server is serving before
+	// the shutdown starts.
+	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(4 * time.Second):
+		t.Fatal("server still running 4 s after shutdown began with a 100 ms budget")
+	}
+}
