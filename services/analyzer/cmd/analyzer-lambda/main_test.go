@@ -20,7 +20,7 @@ import (
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/awslambda"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/batchtest"
-	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/pgtest"
+	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore/pgtest"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 )
 

@@ -1,314 +1,48 @@
 package pgstore_test
 
 import (
-	"context"
-	"crypto/rand"
-	"errors"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore/pgtest"
 )
 
-// dsnEnv names an existing server to test against instead of starting one.
-// Its role must be allowed to create databases.
-const dsnEnv = "BLUESTREAM_PG_DSN"
-
 // server is the PostgreSQL server every test in this binary uses.
-var server struct {
-	dsn  string // administrative connection, to the postgres database
-	skip string // why the tests cannot run, when they cannot
-}
+var server *pgtest.Server
 
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
 
 func runTests(m *testing.M) int {
-	if dsn := os.Getenv(dsnEnv); dsn != "" {
-		server.dsn = dsn
-		return m.Run()
-	}
-	bin, err := findPostgres()
+	srv, err := pgtest.Start()
 	if err != nil {
-		server.skip = err.Error()
-		return m.Run()
-	}
-	srv, err := startPostgres(bin)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "pgstore tests: starting PostgreSQL from %s: %v\n", bin, err)
+		fmt.Fprintf(os.Stderr, "pgstore tests: %v\n", err)
 		return 1
 	}
-	server.dsn = srv.dsn
+	server = srv
 	code := m.Run()
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "pgstore tests: stopping PostgreSQL: %v\n", err)
 		code = max(code, 1)
 	}
 	return code
 }
 
-// findPostgres returns the bin directory of the newest PostgreSQL that
-// Debian's postgresql package installed.
-func findPostgres() (string, error) {
-	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/postgres")
-	var dirs []string
-	for _, p := range found {
-		if _, err := os.Stat(filepath.Join(filepath.Dir(p), "initdb")); err == nil {
-			dirs = append(dirs, filepath.Dir(p))
-		}
-	}
-	if len(dirs) == 0 {
-		return "", fmt.Errorf("no PostgreSQL server in /usr/lib/postgresql/*/bin: install Debian's postgresql package (apt-get install postgresql) or set %s", dsnEnv)
-	}
-	version := func(dir string) int {
-		n, _ := strconv.Atoi(filepath.Base(filepath.Dir(dir)))
-		return n
-	}
-	return slices.MaxFunc(dirs, func(a, b string) int { return version(a) - version(b) }), nil
-}
-
 // requireServer skips t when no server is available.
 func requireServer(t *testing.T) {
 	t.Helper()
-	if server.skip != "" {
-		t.Skip(server.skip)
-	}
+	server.Require(t)
 }
 
 // newDatabase creates an empty database for t, dropped when t ends, and
 // returns a pool configuration for it.
 func newDatabase(t testing.TB) *pgxpool.Config {
 	t.Helper()
-	ctx := t.Context()
-	name := "pgstore_" + strings.ToLower(rand.Text()[:12])
-	admin, err := pgx.Connect(ctx, server.dsn)
+	cfg, err := pgxpool.ParseConfig(server.Database(t))
 	if err != nil {
-		t.Fatalf("connecting to the test server: %v", err)
+		t.Fatalf("parsing the test database's DSN: %v", err)
 	}
-	defer admin.Close(context.WithoutCancel(ctx))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatalf("creating database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		admin, err := pgx.Connect(ctx, server.dsn)
-		if err != nil {
-			t.Errorf("connecting to drop database %s: %v", name, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping database %s: %v", name, err)
-		}
-	})
-	cfg, err := pgxpool.ParseConfig(server.dsn)
-	if err != nil {
-		t.Fatalf("parsing %s: %v", dsnEnv, err)
-	}
-	cfg.ConnConfig.Database = name
 	return cfg
-}
-
-// postgres is a server this test binary started.
-type postgres struct {
-	dir    string
-	dsn    string
-	log    *os.File
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when cmd has been waited for
-}
-
-// startPostgres initialises a cluster in a temporary directory and starts
-// a server on a free loopback port. As root it runs the server as the
-// postgres user (initdb and postgres refuse to run as root); the server
-// gets SIGQUIT (immediate shutdown) if this process dies first.
-func startPostgres(bin string) (_ *postgres, err error) {
-	cred, err := serverCredential()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "pgstore-test-")
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, os.RemoveAll(dir))
-		}
-	}()
-	if cred != nil {
-		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
-			return nil, fmt.Errorf("handing %s to the postgres user: %w", dir, err)
-		}
-	}
-	data := filepath.Join(dir, "data")
-	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres",
-		"--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync")
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
-	initdb.Env = append(os.Environ(), "LC_ALL=C")
-	if out, err := initdb.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
-	}
-
-	// A free port can be taken between probing and binding: try again.
-	var errs []error
-	for range 3 {
-		p, err := launch(bin, dir, data, cred)
-		if err == nil {
-			return p, nil
-		}
-		errs = append(errs, err)
-	}
-	return nil, errors.Join(errs...)
-}
-
-// serverCredential is the user to run the server as: nil (this process's
-// user) unless this process is root.
-func serverCredential() (*syscall.Credential, error) {
-	if os.Geteuid() != 0 {
-		return nil, nil
-	}
-	u, err := user.Lookup("postgres")
-	if err != nil {
-		return nil, fmt.Errorf("running as root needs the postgres user that Debian's package creates: %w", err)
-	}
-	uid, err := strconv.ParseUint(u.Uid, 10, 32)
-	if err != nil {
-		return nil, fmt.Errorf("postgres uid %q: %w", u.Uid, err)
-	}
-	gid, err := strconv.ParseUint(u.Gid, 10, 32)
-	if err != nil {
-		return nil, fmt.Errorf("postgres gid %q: %w", u.Gid, err)
-	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-}
-
-func launch(bin, dir, data string, cred *syscall.Credential) (*postgres, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	log, err := os.CreateTemp("", "pgstore-test-*.log")
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data,
-		"-c", "listen_addresses=127.0.0.1",
-		"-c", "port="+strconv.Itoa(port),
-		"-c", "unix_socket_directories="+dir,
-		// Throwaway data: durability to disk buys nothing here.
-		"-c", "fsync=off", "-c", "full_page_writes=off")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		return nil, errors.Join(fmt.Errorf("starting postgres: %w", err), log.Close())
-	}
-	p := &postgres{
-		dir:    dir,
-		dsn:    fmt.Sprintf("host=127.0.0.1 port=%d user=postgres dbname=postgres sslmode=disable", port),
-		log:    log,
-		cmd:    cmd,
-		exited: make(chan struct{}),
-	}
-	go func() {
-		_ = cmd.Wait() // the exit status is in ProcessState
-		close(p.exited)
-	}()
-	if err := p.waitReady(30 * time.Second); err != nil {
-		return nil, errors.Join(err, p.shutdown(), p.removeLog())
-	}
-	return p, nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// waitReady polls until the server accepts a query, it exits, or the
-// deadline passes.
-func (p *postgres) waitReady(limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		err := p.ping(ctx)
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-p.exited:
-			return fmt.Errorf("postgres exited (%v) before accepting connections:\n%s", p.cmd.ProcessState, p.logText())
-		case <-ctx.Done():
-			return fmt.Errorf("postgres not ready after %v: %w\n%s", limit, err, p.logText())
-		case <-tick.C:
-		}
-	}
-}
-
-func (p *postgres) ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, p.dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	return conn.Ping(ctx)
-}
-
-// shutdown asks for a fast shutdown and kills the server if it has not
-// exited in time.
-func (p *postgres) shutdown() error {
-	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("signalling postgres: %w", err)
-	}
-	select {
-	case <-p.exited:
-		return nil
-	case <-time.After(30 * time.Second):
-	}
-	if err := p.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("killing postgres: %w", err)
-	}
-	<-p.exited
-	return errors.New("postgres did not shut down within 30s; killed it")
-}
-
-// stop shuts the server down and removes its files.
-func (p *postgres) stop() error {
-	err := p.shutdown()
-	if err != nil {
-		err = fmt.Errorf("%w\n%s", err, p.logText())
-	}
-	return errors.Join(err, p.removeLog(), os.RemoveAll(p.dir))
-}
-
-func (p *postgres) logText() string {
-	b, err := os.ReadFile(p.log.Name())
-	if err != nil {
-		return fmt.Sprintf("(server log unreadable: %v)", err)
-	}
-	return string(b)
-}
-
-func (p *postgres) removeLog() error {
-	return errors.Join(p.log.Close(), os.Remove(p.log.Name()))
 }

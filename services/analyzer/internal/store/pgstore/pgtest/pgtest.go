@@ -1,5 +1,5 @@
-// Package pgtest gives the serverless targets' tests a real PostgreSQL
-// server, the way pgstore's tests get one: BLUESTREAM_PG_DSN names an
+// Package pgtest gives tests a real PostgreSQL server (pgstore's contract
+// tests and the serverless targets' tests): BLUESTREAM_PG_DSN names an
 // existing server, or the test binary starts Debian's PostgreSQL in a
 // temporary directory. Without either, tests skip and say why.
 package pgtest
@@ -62,15 +62,21 @@ func (s *Server) Stop() error {
 	return s.proc.stop()
 }
 
-// Database creates an empty database for t, dropped when t ends, and
-// returns its DSN. It skips t when there is no server.
-func (s *Server) Database(t testing.TB) string {
+// Require skips t when there is no server.
+func (s *Server) Require(t testing.TB) {
 	t.Helper()
 	if s.skip != "" {
 		t.Skip(s.skip)
 	}
+}
+
+// Database creates an empty database for t, dropped when t ends, and
+// returns its DSN. It skips t when there is no server.
+func (s *Server) Database(t testing.TB) string {
+	t.Helper()
+	s.Require(t)
 	ctx := t.Context()
-	name := "serverless_" + strings.ToLower(rand.Text()[:12])
+	name := "test_" + strings.ToLower(rand.Text()[:12])
 	admin, err := pgx.Connect(ctx, s.dsn)
 	if err != nil {
 		t.Fatalf("connecting to the test server: %v", err)
