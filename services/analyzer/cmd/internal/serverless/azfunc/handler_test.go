@@ -20,8 +20,8 @@ import (
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/azfunc"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/batchtest"
-	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore/pgtest"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
+	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore/pgtest"
 )
 
 var (
