@@ -8,6 +8,7 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -80,6 +81,9 @@ func Main(name string, s Service) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, name, os.Args[1:], s, Options{})
 	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return // the usage was printed: asking for it is no failure
+	}
 	if err != nil {
 		slog.Error("exiting", "service", name, "err", err)
 		os.Exit(1)
