@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"google.golang.org/protobuf/proto"
-
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/services/transformer/internal/adstruct"
 	"github.com/bluestream/bluestream/services/transformer/internal/decode"
@@ -122,9 +120,3 @@ func identity(id *decode.Identity, r *decode.Result) *blev1.Identity {
 // UTF-8 or marshalling fails, and advertisers send anything, so invalid
 // sequences become U+FFFD.
 func text(b []byte) string { return strings.ToValidUTF8(string(b), "\uFFFD") }
-
-// Marshal encodes m deterministically: the same reading gives the same bytes on
-// every run and target.
-func Marshal(m proto.Message) ([]byte, error) {
-	return proto.MarshalOptions{Deterministic: true}.Marshal(m)
-}

@@ -185,3 +185,8 @@ func TestMeasurementChannelsSurvive(t *testing.T) {
 		t.Fatalf("temperature channels = %v, want two distinct sensors", channels)
 	}
 }
+
+// Marshal encodes m as eventbus.Encoder does: deterministically.
+func Marshal(m proto.Message) ([]byte, error) {
+	return proto.MarshalOptions{Deterministic: true}.Marshal(m)
+}

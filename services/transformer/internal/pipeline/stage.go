@@ -10,7 +10,6 @@ import (
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
-	"github.com/bluestream/bluestream/services/transformer/internal/mapper"
 	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
 )
 
@@ -58,10 +57,8 @@ func (s *Stage) Transform(ctx context.Context, in *kgo.Record) ([]*kgo.Record, e
 	if err != nil {
 		return nil, err
 	}
-	// Re-encode deterministically so every target publishes the same bytes.
-	if out.Value, err = mapper.Marshal(reading); err != nil {
-		return nil, err
-	}
+	// Encoder.Record marshals deterministically, so every target publishes
+	// the same bytes for the same reading.
 	return []*kgo.Record{out}, nil
 }
 
