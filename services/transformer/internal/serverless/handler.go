@@ -14,7 +14,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
-	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
 )
 
 // Failure is an input record that can never be transformed (a poison record)
@@ -92,11 +91,12 @@ func (h *Handler) one(ctx context.Context, in *kgo.Record) ([]*kgo.Record, error
 }
 
 // transient reports whether err would go away on a retry of the same input:
-// those fail the invocation instead of parking the record.
+// those fail the invocation instead of parking the record. The stage marks
+// such errors with eventbus.Retry (a closing plugin registry among them).
 func transient(ctx context.Context, err error) bool {
 	if err == nil {
 		return false
 	}
-	return errors.Is(err, plugin.ErrClosed) || ctx.Err() != nil ||
+	return eventbus.IsRetry(err) || ctx.Err() != nil ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
