@@ -45,6 +45,10 @@ type Output struct {
 	// Duplicate is true when the record was applied before (a replay after
 	// a restart overlapping the committed offsets) and was skipped.
 	Duplicate bool
+	// Applied is the event time of the reading the record put into the
+	// projection, zero when it put none (a duplicate, a reading of an erased
+	// subject, an erasure): adapters measure freshness from it.
+	Applied time.Time
 }
 
 // Engine is safe for concurrent use: queries may run while records apply.
@@ -161,6 +165,7 @@ func (e *Engine) ApplyReading(at Offset, r enriched.Reading) (Output, error) {
 	observed := e.monitor.Observe(r, expected)
 	e.history.Append(observed)
 	out.Alerts = append(out.Alerts, observed...)
+	out.Applied = r.EventTime
 	return out, nil
 }
 
