@@ -7,6 +7,7 @@ require (
 	connectrpc.com/grpchealth v1.4.0
 	github.com/bluestream/bluestream/gen v0.0.0
 	github.com/bluestream/bluestream/platform v0.0.0
+	github.com/bluestream/bluestream/services/ble-ingest v0.0.0
 	github.com/twmb/franz-go v1.22.2
 	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c
 	google.golang.org/grpc v1.85.0
@@ -70,4 +71,5 @@ require (
 replace (
 	github.com/bluestream/bluestream/gen => ../gen
 	github.com/bluestream/bluestream/platform => ../platform
+	github.com/bluestream/bluestream/services/ble-ingest => ../services/ble-ingest
 )

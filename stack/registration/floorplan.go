@@ -1,9 +1,11 @@
 package registration
 
 import (
+	"fmt"
 	"math"
 
 	registryv1 "github.com/bluestream/bluestream/gen/bluestream/registry/v1"
+	"github.com/bluestream/bluestream/services/ble-ingest/floorplan"
 )
 
 // Where the simulated office is and whose it is.
@@ -18,22 +20,37 @@ const (
 // primary cluster's region.
 var origin = struct{ lat, lon float64 }{50.1109, 8.6821}
 
-// Gateway is one receiver on the floor plan, in metres from the origin.
+// Gateway is a gateway of the floor plan with the zone the registry files its
+// readings under.
 type Gateway struct {
-	ID, Zone string
-	X, Y     float64
-	RSSIAt1m int32
+	floorplan.Gateway
+	Zone string
 }
 
-// Office is the floor plan of ble-ingest's simulator (its simulator.Office),
-// which this module cannot import: it is internal to ble-ingest. The e2e suite
-// fails when a gateway the simulator uses is missing here, because the enricher
-// sends readings from unknown gateways to the DLQ.
-var Office = []Gateway{
-	{ID: "gw-lobby", Zone: "lobby", X: 5, Y: 5, RSSIAt1m: -45},
-	{ID: "gw-open-space", Zone: "open-space", X: 20, Y: 5, RSSIAt1m: -45},
-	{ID: "gw-lab", Zone: "lab", X: 7, Y: 15, RSSIAt1m: -45},
-	{ID: "gw-warehouse", Zone: "warehouse", X: 22, Y: 15, RSSIAt1m: -45},
+// Office is the gateways of ble-ingest's simulated office, which the stack
+// registers before the simulator starts sending.
+var Office = must(Gateways(floorplan.Office()))
+
+// Gateways returns the plan's gateways, each with the zone it stands in.
+func Gateways(plan floorplan.Plan) ([]Gateway, error) {
+	out := make([]Gateway, 0, len(plan.Gateways))
+	for _, g := range plan.Gateways {
+		z, ok := plan.ZoneOf(g.Pos)
+		if !ok {
+			return nil, fmt.Errorf("gateway %s at %v stands in no zone", g.ID, g.Pos)
+		}
+		out = append(out, Gateway{Gateway: g, Zone: z.ID})
+	}
+	return out, nil
+}
+
+// must stops the program at start when the built-in plan is broken, which a
+// test would have caught.
+func must(gws []Gateway, err error) []Gateway {
+	if err != nil {
+		panic("registration: " + err.Error())
+	}
+	return gws
 }
 
 // Placement is the registry's view of g.
@@ -42,9 +59,9 @@ func (g Gateway) Placement() *registryv1.GatewayPlacement {
 	return &registryv1.GatewayPlacement{
 		Site: Site, Building: Building, Floor: Floor, Zone: g.Zone,
 		Position: &registryv1.GeoPoint{
-			Latitude:  origin.lat + g.Y/metresPerDegree,
-			Longitude: origin.lon + g.X/(metresPerDegree*math.Cos(origin.lat*math.Pi/180)),
+			Latitude:  origin.lat + g.Pos.Y/metresPerDegree,
+			Longitude: origin.lon + g.Pos.X/(metresPerDegree*math.Cos(origin.lat*math.Pi/180)),
 		},
-		XM: g.X, YM: g.Y, RssiAt_1M: g.RSSIAt1m,
+		XM: g.Pos.X, YM: g.Pos.Y, RssiAt_1M: int32(math.Round(g.RSSIAt1m)),
 	}
 }

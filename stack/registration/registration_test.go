@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	registryv1 "github.com/bluestream/bluestream/gen/bluestream/registry/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/registry/v1/registryv1connect"
+	"github.com/bluestream/bluestream/services/ble-ingest/floorplan"
 	"github.com/bluestream/bluestream/stack/registration"
 )
 
@@ -54,12 +56,39 @@ func TestPlacementKeepsTheFloorPlanDistances(t *testing.T) {
 	dLon := rad(b.GetPosition().GetLongitude() - a.GetPosition().GetLongitude())
 	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(rad(a.GetPosition().GetLatitude()))*math.Cos(rad(b.GetPosition().GetLatitude()))*math.Sin(dLon/2)*math.Sin(dLon/2)
 	got := 2 * earthRadius * math.Asin(math.Sqrt(h))
-	want := math.Hypot(registration.Office[1].X-registration.Office[0].X, registration.Office[1].Y-registration.Office[0].Y)
+	want := registration.Office[1].Pos.Distance(registration.Office[0].Pos)
 	if math.Abs(got-want) > 0.05 {
 		t.Fatalf("gateways %.2f m apart on the map, %.2f m on the plan", got, want)
 	}
 	if a.GetZone() != "lobby" || a.GetSite() != registration.Site {
 		t.Errorf("placement %v", a)
+	}
+}
+
+// TestOfficeIsTheSimulatorsPlan: the stack registers exactly the gateways
+// the simulator hears devices at, each under the zone it stands in.
+func TestOfficeIsTheSimulatorsPlan(t *testing.T) {
+	t.Parallel()
+	plan := floorplan.Office()
+	if len(registration.Office) != len(plan.Gateways) {
+		t.Fatalf("%d gateways registered, the plan has %d", len(registration.Office), len(plan.Gateways))
+	}
+	for i, g := range registration.Office {
+		if g.Gateway != plan.Gateways[i] {
+			t.Errorf("gateway %d: %+v, plan has %+v", i, g.Gateway, plan.Gateways[i])
+		}
+		if z, _ := plan.ZoneOf(g.Pos); g.Zone != z.ID || g.Zone == "" {
+			t.Errorf("%s filed under %q, stands in %q", g.ID, g.Zone, z.ID)
+		}
+	}
+}
+
+func TestGatewayOutsideEveryZoneIsAnError(t *testing.T) {
+	t.Parallel()
+	plan := floorplan.Office()
+	plan.Gateways[2].Pos = floorplan.Point{X: -1, Y: -1}
+	if _, err := registration.Gateways(plan); err == nil || !strings.Contains(err.Error(), plan.Gateways[2].ID) {
+		t.Errorf("got %v, want an error naming %s", err, plan.Gateways[2].ID)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/bluestream/bluestream/services/ble-ingest/floorplan"
 )
 
 // Group asks for Count devices of one kind advertising every Interval.
@@ -16,11 +18,11 @@ type Group struct {
 // Config describes a simulation. Zero values of the tuning fields take the
 // defaults their comments state.
 type Config struct {
-	Seed     uint64
-	Start    time.Time
-	Zones    []Zone
-	Gateways []Gateway
-	Fleet    []Group
+	Seed  uint64
+	Start time.Time
+	// Plan places the devices in its zones and hears them at its gateways.
+	floorplan.Plan
+	Fleet []Group
 	// PathLossExponent n of the log-distance model; default 2.5 (indoor office).
 	PathLossExponent float64
 	// NoiseDB is the standard deviation of RSSI noise in dB; default 4.
@@ -57,7 +59,7 @@ func (c Config) Validate() error {
 		return errors.New("zones: need at least one zone")
 	}
 	for i, z := range c.Zones {
-		if z.ID == "" || !z.Area.valid() {
+		if z.ID == "" || !z.Area.Valid() {
 			return fmt.Errorf("zones[%d]: need an id and a rectangle with Max above Min", i)
 		}
 	}
@@ -80,24 +82,13 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// Office returns a small office: four zones, four gateways, a mixed fleet of
-// 40 devices. `make run` and the tests use it.
+// Office returns floorplan.Office with a mixed fleet of 40 devices. `make run`
+// and the tests use it.
 func Office(seed uint64, start time.Time) Config {
 	return Config{
 		Seed:  seed,
 		Start: start,
-		Zones: []Zone{
-			{ID: "lobby", Area: Rect{Point{0, 0}, Point{10, 10}}},
-			{ID: "open-space", Area: Rect{Point{10, 0}, Point{30, 10}}},
-			{ID: "lab", Area: Rect{Point{0, 10}, Point{15, 20}}},
-			{ID: "warehouse", Area: Rect{Point{15, 10}, Point{30, 20}}},
-		},
-		Gateways: []Gateway{
-			{ID: "gw-lobby", Pos: Point{5, 5}, RSSIAt1m: -45},
-			{ID: "gw-open-space", Pos: Point{20, 5}, RSSIAt1m: -45},
-			{ID: "gw-lab", Pos: Point{7, 15}, RSSIAt1m: -45},
-			{ID: "gw-warehouse", Pos: Point{22, 15}, RSSIAt1m: -45},
-		},
+		Plan:  floorplan.Office(),
 		Fleet: []Group{
 			{Kind: KindIBeaconBadge, Count: 12, Interval: time.Second},
 			{Kind: KindEddystoneTag, Count: 8, Interval: 2 * time.Second},

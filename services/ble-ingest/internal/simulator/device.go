@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/bluestream/bluestream/services/ble-ingest/floorplan"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/advert"
 )
 
@@ -42,7 +43,7 @@ type Device struct {
 	TxPowerDBm int8
 
 	zone        int
-	pos         Point
+	pos         floorplan.Point
 	next        time.Time
 	booted      time.Time
 	batteryMV   float64

@@ -113,7 +113,7 @@ func (s *Simulator) emit(d *Device) ([]advert.Advertisement, error) {
 	channel := uint8(37 + d.sent%3)
 	var out []advert.Advertisement
 	for _, g := range s.cfg.Gateways {
-		rssi := pathLossRSSI(g.RSSIAt1m, float64(d.TxPowerDBm), s.cfg.PathLossExponent, distance(g.Pos, d.pos)) + s.rng.NormFloat64()*s.cfg.NoiseDB
+		rssi := pathLossRSSI(g.RSSIAt1m, float64(d.TxPowerDBm), s.cfg.PathLossExponent, g.Pos.Distance(d.pos)) + s.rng.NormFloat64()*s.cfg.NoiseDB
 		if rssi < s.cfg.SensitivityDBm {
 			continue
 		}
@@ -147,7 +147,7 @@ func (s *Simulator) applyIncidents(d *Device, at time.Time) {
 }
 
 func (s *Simulator) place(d *Device, zone int) {
-	d.zone, d.pos = zone, s.cfg.Zones[zone].Area.randomPoint(s.rng)
+	d.zone, d.pos = zone, randomPoint(s.cfg.Zones[zone].Area, s.rng)
 }
 
 // eventType is what each kind sends: beacons and sensors are non-connectable,

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bluestream/bluestream/services/ble-ingest/floorplan"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/advert"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/capture"
 )
@@ -97,16 +98,16 @@ func TestRSSIFallsWithDistance(t *testing.T) {
 		t.Fatal(err)
 	}
 	ads, _ := s.Step(start.Add(10 * time.Second))
-	gw := map[string]Gateway{}
+	gw := map[string]floorplan.Gateway{}
 	for _, g := range cfg.Gateways {
 		gw[g.ID] = g
 	}
-	pos := map[advert.Address]Point{}
+	pos := map[advert.Address]floorplan.Point{}
 	for _, d := range s.Devices() {
 		pos[d.Address] = d.pos
 	}
 	for _, ad := range ads {
-		want := pathLossRSSI(-45, 0, 2.5, distance(gw[ad.GatewayID].Pos, pos[ad.Address]))
+		want := pathLossRSSI(-45, 0, 2.5, gw[ad.GatewayID].Pos.Distance(pos[ad.Address]))
 		if diff := float64(ad.RSSI) - want; diff > 1 || diff < -1 {
 			t.Fatalf("RSSI %d at %s, model says %.1f", ad.RSSI, ad.GatewayID, want)
 		}
