@@ -103,7 +103,8 @@ func New(cfg Config, dir Directory, pseudo *privacy.Pseudonymizer) (*Enricher, e
 // Add takes one gateway's reading and returns the enriched readings whose merge
 // windows its receive time closed (event time: a replay gives the same output). An
 // invalid reading or one from an unknown gateway is rejected before it joins a group.
-// If enriching a closed group fails, the others are still returned alongside the error.
+// If enriching a closed group fails, the others are still returned alongside a
+// *GroupError for each failed group (joined): r itself was accepted then.
 func (e *Enricher) Add(ctx context.Context, r Reading) ([]Enriched, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
@@ -136,7 +137,7 @@ func (e *Enricher) enrichAll(ctx context.Context, closed []identity.Observation[
 	for _, obs := range closed {
 		en, err := e.Enrich(ctx, obs)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &GroupError{Observation: obs, Err: err})
 			continue
 		}
 		out = append(out, en)

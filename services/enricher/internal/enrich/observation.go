@@ -20,7 +20,7 @@ func (e *Enricher) Enrich(ctx context.Context, obs identity.Observation[Reading]
 	}
 	geohash, err := geo.Geohash(strongest.Placement.Position, e.cfg.GeohashPrecision)
 	if err != nil {
-		return Enriched{}, fmt.Errorf("enriching: gateway %q: %w", strongest.ID, err)
+		return Enriched{}, fmt.Errorf("%w: gateway %q: %w", ErrUnenrichable, strongest.ID, err)
 	}
 	receivers, ranges := e.receivers(obs)
 	subj, err := e.identify(ctx, strongest, first, obs.FirstSeen)
@@ -63,7 +63,7 @@ func (e *Enricher) strongestActive(obs identity.Observation[Reading]) (registry.
 			return gw, nil
 		}
 	}
-	return registry.Gateway{}, fmt.Errorf("enriching: none of the %d receiving gateways is registered any more: %w", len(obs.Receivers), registry.ErrNotFound)
+	return registry.Gateway{}, fmt.Errorf("%w: none of the %d receiving gateways is registered any more: %w", ErrUnenrichable, len(obs.Receivers), registry.ErrNotFound)
 }
 
 // Single wraps one reading as an observation of its own, for enriching without

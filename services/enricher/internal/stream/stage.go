@@ -43,43 +43,69 @@ func (s *Stage) Erased(deviceID string) {
 	s.erased = append(s.erased, deviceID)
 }
 
-// Batch returns the records to publish for the inputs: enriched readings, and the
-// inputs that are not valid readings as dead letters with the reason.
+// Batch returns the records to publish for the inputs: enriched readings, and as
+// dead letters with the reason the inputs that are not valid readings and the
+// copies of observations that cannot be enriched.
 func (s *Stage) Batch(ctx context.Context, in []*kgo.Record) ([]*kgo.Record, error) {
 	s.forgetErased()
 	now := s.now()
 	var out []*kgo.Record
 	for _, part := range byPartition(in) {
-		var results []enrich.Enriched
-		// A merged reading continues the trace of its first copy: the record's
-		// context carries the span the fetch hook started from its traceparent.
-		origins := map[int64]context.Context{}
-		for _, r := range part {
-			got, at, err := s.add(ctx, r)
-			results = append(results, got...)
-			if err != nil {
-				out = append(out, eventbus.DLQRecord(r, err, now))
-				continue
-			}
-			if _, seen := origins[at.UnixNano()]; !seen && r.Context != nil {
-				origins[at.UnixNano()] = r.Context
-			}
-		}
-		flushed, err := s.Enricher.Flush(ctx)
+		recs, err := s.partition(ctx, part, now)
 		if err != nil {
-			return nil, fmt.Errorf("enriching merged readings: %w", err)
+			return nil, err
 		}
-		for _, e := range append(results, flushed...) {
-			rctx := ctx
-			if origin, ok := origins[e.ObservedAt.UnixNano()]; ok {
-				rctx = origin
-			}
-			rec, err := s.record(rctx, e, now)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, rec)
+		out = append(out, recs...)
+	}
+	return out, nil
+}
+
+// partition enriches one partition's records and flushes its merge groups.
+func (s *Stage) partition(ctx context.Context, part []*kgo.Record, now time.Time) ([]*kgo.Record, error) {
+	var results []enrich.Enriched
+	var out []*kgo.Record
+	c := copies{}
+	// A merged reading continues the trace of its first copy: the record's
+	// context carries the span the fetch hook started from its traceparent.
+	origins := map[int64]context.Context{}
+	for _, r := range part {
+		got, reading, err := s.add(ctx, r)
+		results = append(results, got...)
+		groups, rejected := enrich.GroupErrors(err)
+		if rejected != nil {
+			out = append(out, eventbus.DLQRecord(r, rejected, now))
+			continue
 		}
+		c.add(reading, r)
+		if _, seen := origins[reading.ReceivedAt.UnixNano()]; !seen && r.Context != nil {
+			origins[reading.ReceivedAt.UnixNano()] = r.Context
+		}
+		dead, err := c.deadLetters(groups, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dead...)
+	}
+	flushed, err := s.Enricher.Flush(ctx)
+	groups, rest := enrich.GroupErrors(err)
+	if rest != nil {
+		return nil, fmt.Errorf("enriching merged readings: %w", rest)
+	}
+	dead, err := c.deadLetters(groups, now)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, dead...)
+	for _, e := range append(results, flushed...) {
+		rctx := ctx
+		if origin, ok := origins[e.ObservedAt.UnixNano()]; ok {
+			rctx = origin
+		}
+		rec, err := s.record(rctx, e, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
 	}
 	return out, nil
 }
@@ -109,18 +135,18 @@ func byPartition(in []*kgo.Record) [][]*kgo.Record {
 }
 
 // add feeds one record to the enricher and returns the readings that closed,
-// and the receive time of the record's advertisement.
-func (s *Stage) add(ctx context.Context, r *kgo.Record) ([]enrich.Enriched, time.Time, error) {
+// and the record's reading.
+func (s *Stage) add(ctx context.Context, r *kgo.Record) ([]enrich.Enriched, enrich.Reading, error) {
 	var pb blev1.ReadingDecoded
 	if err := eventbus.Decode(r, &pb); err != nil {
-		return nil, time.Time{}, err
+		return nil, enrich.Reading{}, err
 	}
 	reading, err := mapper.Reading(&pb)
 	if err != nil {
-		return nil, time.Time{}, &eventbus.DecodeError{Reason: "invalid", Err: err}
+		return nil, enrich.Reading{}, &eventbus.DecodeError{Reason: "invalid", Err: err}
 	}
 	got, err := s.Enricher.Add(ctx, reading)
-	return got, reading.ReceivedAt, err
+	return got, reading, err
 }
 
 func (s *Stage) record(ctx context.Context, e enrich.Enriched, now time.Time) (*kgo.Record, error) {

@@ -30,9 +30,10 @@ const ownerRef = "HR-4711-MUELLER"
 var phone = identity.Address{0xC4, 0x7A, 0x91, 0x3E, 0x55, 0x0B}
 
 type rig struct {
-	reg   *registry.Registry
-	enr   *enrich.Enricher
-	stage *stream.Stage
+	reg    *registry.Registry
+	enr    *enrich.Enricher
+	pseudo *privacy.Pseudonymizer
+	stage  *stream.Stage
 }
 
 func newRig(t testing.TB) *rig {
@@ -54,7 +55,7 @@ func newRig(t testing.TB) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{reg: reg, enr: enr, stage: &stream.Stage{Enricher: enr, Encoder: eventbus.Encoder{Source: "//bluestream/enricher"},
+	return &rig{reg: reg, enr: enr, pseudo: pseudo, stage: &stream.Stage{Enricher: enr, Encoder: eventbus.Encoder{Source: "//bluestream/enricher"},
 		Output: topic.Enriched, Period: period, Now: func() time.Time { return t0 }}}
 }
 
