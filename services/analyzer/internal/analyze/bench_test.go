@@ -8,7 +8,6 @@ import (
 
 	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
-	"github.com/bluestream/bluestream/services/analyzer/internal/store/boltstore"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store/memstore"
 )
 
@@ -48,12 +47,10 @@ func BenchmarkEngineApply(b *testing.B) {
 			benchApply(b, memstore.New(), every)
 		})
 		b.Run(fmt.Sprintf("boltstore/commit_every_%d", every), func(b *testing.B) {
-			st, err := boltstore.Open(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			benchApply(b, st, every)
+			benchApply(b, bolt.fresh(b)(), every)
+		})
+		b.Run(fmt.Sprintf("pgstore/commit_every_%d", every), func(b *testing.B) {
+			benchApply(b, postgres.fresh(b)(), every)
 		})
 	}
 }
@@ -120,29 +117,32 @@ func heapAlloc() uint64 {
 }
 
 // BenchmarkRestore measures how long a restart takes to load the state of
-// 100,000 devices from the embedded store.
+// 100,000 devices from the embedded store and from PostgreSQL.
 func BenchmarkRestore(b *testing.B) {
 	const devices = 100_000
 	ids := benchIDs(devices)
-	st, err := boltstore.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
+	for _, kind := range []struct {
+		name string
+		back backend
+	}{{"boltstore", bolt}, {"pgstore", postgres}} {
+		b.Run(kind.name, func(b *testing.B) {
+			st := kind.back.fresh(b)()
+			e := openEngine(b, st)
+			for i := range 2 * devices {
+				if _, err := e.ApplyReading(Offset{Partition: benchPartition, Offset: int64(i)}, benchReading(ids, i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := e.Commit(b.Context()); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				restored := openEngine(b, st)
+				if got := restored.proj.Len(); got != devices {
+					b.Fatalf("restored %d devices, want %d", got, devices)
+				}
+			}
+			b.ReportMetric(float64(devices)*float64(b.N)/b.Elapsed().Seconds(), "devices/s")
+		})
 	}
-	defer st.Close()
-	e := openEngine(b, st)
-	for i := range 2 * devices {
-		if _, err := e.ApplyReading(Offset{Partition: benchPartition, Offset: int64(i)}, benchReading(ids, i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := e.Commit(b.Context()); err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		restored := openEngine(b, st)
-		if got := restored.proj.Len(); got != devices {
-			b.Fatalf("restored %d devices, want %d", got, devices)
-		}
-	}
-	b.ReportMetric(float64(devices)*float64(b.N)/b.Elapsed().Seconds(), "devices/s")
 }
