@@ -44,8 +44,8 @@ type Config struct {
 	// Lateness is subtracted from the wall clock when ticking; keep it the
 	// engine's lateness so ticks and records agree. Default 10s.
 	Lateness time.Duration
-	// Now is the wall clock used for ticks and dead-letter stamps. Default
-	// time.Now.
+	// Now is the wall clock used for ticks, dead-letter stamps and the age
+	// of committed readings. Default time.Now.
 	Now func() time.Time
 }
 
@@ -92,6 +92,7 @@ type Consumer struct {
 	engine *analyze.Engine
 	client *eventbus.Client
 	log    *slog.Logger
+	fresh  *freshness
 
 	// crashBeforeCommit, when set, runs after a round was applied and
 	// published; an error from it ends Run at once without committing, as
@@ -107,6 +108,10 @@ func New(ctx context.Context, cfg Config, kafka eventbus.Config, tel *telemetry.
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	fresh, err := newFreshness(tel.Meter(meterName), cfg.Now)
+	if err != nil {
+		return nil, err
+	}
 	assign, err := assignment(ctx, kafka, tel, cfg.InputTopic, e)
 	if err != nil {
 		return nil, err
@@ -118,7 +123,7 @@ func New(ctx context.Context, cfg Config, kafka eventbus.Config, tel *telemetry.
 	if err != nil {
 		return nil, err
 	}
-	return &Consumer{cfg: cfg, engine: e, client: cl, log: tel.Logger}, nil
+	return &Consumer{cfg: cfg, engine: e, client: cl, log: tel.Logger, fresh: fresh}, nil
 }
 
 // assignment lists the input topic's partitions and pairs each with the

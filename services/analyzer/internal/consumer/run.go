@@ -87,6 +87,7 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 		switch {
 		case err == nil:
 			out.alerts = append(out.alerts, res.Alerts...)
+			c.fresh.applied(res)
 		case isInvalid(err):
 			c.engine.Skip(at) // no-op when applying already claimed it
 			out.dlq = append(out.dlq, eventbus.DLQRecord(r, asDecodeError(err), c.cfg.Now()))
@@ -163,7 +164,11 @@ func (c *Consumer) finish(ctx context.Context, out round) error {
 			return err
 		}
 	}
-	return c.engine.Commit(ctx)
+	if err := c.engine.Commit(ctx); err != nil {
+		return err
+	}
+	c.fresh.committed(ctx)
+	return nil
 }
 
 // zoneOf is the device's last zone, for the alert's zone field.

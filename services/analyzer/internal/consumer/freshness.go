@@ -1,0 +1,84 @@
+package consumer
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
+)
+
+// ingestToProjection is the histogram of how old each reading is, since a
+// gateway received its advertisement, when the analyzer's projection holding
+// it is committed: the end-to-end freshness SREs watch, and what make
+// bench-pipeline reads as its latency. On /metrics it is
+// bluestream_analyzer_ingest_to_projection_duration_seconds.
+const ingestToProjection = "bluestream.analyzer.ingest_to_projection.duration"
+
+// meterName is the instrumentation scope, by OpenTelemetry's convention the
+// instrumented package's import path.
+const meterName = "github.com/bluestream/bluestream/services/analyzer/internal/consumer"
+
+// ingestToProjectionBuckets are the histogram's upper bounds in seconds:
+// 1 ms to 30 s, each 2^(1/8) above the last, rounded to three significant
+// digits so /metrics stays legible. Quantiles are estimated by interpolating
+// within a bucket, which errs by at most the bucket's width (about 9%) and by
+// far less when readings spread over several buckets, so p50 and p99 stay
+// within a few percent from an idle pipeline to one queueing for seconds.
+var ingestToProjectionBuckets = func() []float64 {
+	var b []float64
+	for k := 0; ; k++ {
+		v := 0.001 * math.Pow(2, float64(k)/8)
+		v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+		b = append(b, v)
+		if v >= 30 {
+			return b
+		}
+	}
+}()
+
+// freshness holds the event times of the readings applied since the last
+// commit and observes their age once the commit made them durable: a
+// reading the analyzer would lose on a crash has not reached the projection.
+type freshness struct {
+	hist    metric.Float64Histogram
+	now     func() time.Time
+	pending []time.Time
+}
+
+func newFreshness(m metric.Meter, now func() time.Time) (*freshness, error) {
+	h, err := m.Float64Histogram(ingestToProjection,
+		metric.WithUnit("s"),
+		metric.WithDescription("Age of each reading, since its advertisement was received, when the analyzer committed the projection that applied it."),
+		metric.WithExplicitBucketBoundaries(ingestToProjectionBuckets...))
+	if err != nil {
+		return nil, err
+	}
+	return &freshness{hist: h, now: now}, nil
+}
+
+// applied notes a record's output; only readings that changed the
+// projection count.
+func (f *freshness) applied(out analyze.Output) {
+	if !out.Applied.IsZero() {
+		f.pending = append(f.pending, out.Applied)
+	}
+}
+
+// committed observes every reading noted since the previous commit.
+func (f *freshness) committed(ctx context.Context) {
+	if len(f.pending) == 0 {
+		return
+	}
+	now := f.now()
+	for _, t := range f.pending {
+		// The receive time comes from the gateway's clock: a gateway ahead of
+		// the analyzer would give a negative age, which a histogram of
+		// durations cannot hold.
+		f.hist.Record(ctx, max(now.Sub(t), 0).Seconds())
+	}
+	f.pending = f.pending[:0]
+}
