@@ -6,6 +6,9 @@
 //	analyzer --rebuild ...   start from an empty store and replay the topic
 package main
 
-import "github.com/bluestream/bluestream/platform/app"
+import (
+	"github.com/bluestream/bluestream/platform/app"
+	"github.com/bluestream/bluestream/services/analyzer/service"
+)
 
-func main() { app.Main("analyzer", &service{}) }
+func main() { app.Main("analyzer", service.New()) }

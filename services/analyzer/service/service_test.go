@@ -1,4 +1,4 @@
-package main
+package service_test
 
 import (
 	"context"
@@ -26,6 +26,7 @@ import (
 	"github.com/bluestream/bluestream/platform/kafkatest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
+	"github.com/bluestream/bluestream/services/analyzer/service"
 )
 
 var input = topic.Remote("azure", topic.Enriched)
@@ -40,7 +41,7 @@ func TestInvalid_settings_name_the_flag(t *testing.T) {
 		{"--battery-low-percent=150", "battery-low-percent"},
 		{"--idle-after=0s", "idle-after"},
 	} {
-		err := app.Run(t.Context(), "analyzer", []string{"--store-dir=" + t.TempDir(), tt.arg}, &service{}, app.Options{Env: noEnv})
+		err := app.Run(t.Context(), "analyzer", []string{"--store-dir=" + t.TempDir(), tt.arg}, service.New(), app.Options{Env: noEnv})
 		if err == nil || !strings.Contains(err.Error(), tt.flag) {
 			t.Errorf("%s: %v, want an error naming %s", tt.arg, err, tt.flag)
 		}
@@ -67,7 +68,7 @@ func startAnalyzer(t *testing.T, cluster *kafkatest.Cluster, args ...string) *ru
 	done := make(chan error, 1)
 	args = append([]string{"--kafka-brokers=" + strings.Join(cluster.ListenAddrs(), ","), "--idle-after=100ms"}, args...)
 	go func() {
-		done <- app.Run(ctx, "analyzer", args, &service{}, app.Options{Listener: ln, Telemetry: tel, Env: noEnv})
+		done <- app.Run(ctx, "analyzer", args, service.New(), app.Options{Listener: ln, Telemetry: tel, Env: noEnv})
 	}()
 	stop := sync.OnceValue(func() error { cancel(); return <-done })
 	r := &running{url: "http://" + ln.Addr().String(), stop: stop}

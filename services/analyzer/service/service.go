@@ -1,4 +1,7 @@
-package main
+// Package service is the analyzer as an app.Service: consumer, projections,
+// API and dashboard. Its binary runs it alone; the stack can run it beside the
+// other services in one process.
+package service
 
 import (
 	"context"
@@ -21,6 +24,9 @@ import (
 	"github.com/bluestream/bluestream/services/analyzer/internal/server"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store/boltstore"
 )
+
+// New returns the service, its settings still to be parsed by app.Run.
+func New() app.Service { return &service{} }
 
 // service is the analyzer process: consumer, API and dashboard on one engine.
 type service struct {
