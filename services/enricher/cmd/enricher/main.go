@@ -3,6 +3,9 @@
 // per input; it serves RegistryService, whose commands become registry.events.v1.
 package main
 
-import "github.com/bluestream/bluestream/platform/app"
+import (
+	"github.com/bluestream/bluestream/platform/app"
+	"github.com/bluestream/bluestream/services/enricher/service"
+)
 
-func main() { app.Main("enricher", &service{}) }
+func main() { app.Main("enricher", service.New()) }

@@ -1,4 +1,7 @@
-package main
+// Package service is the enricher as an app.Service: registry follower,
+// transactional stream and RegistryService. Its binary runs it alone; the stack
+// can run it beside the other services in one process.
+package service
 
 import (
 	"context"
@@ -23,6 +26,9 @@ import (
 )
 
 const source = "//bluestream/enricher"
+
+// New returns the service, its settings still to be parsed by app.Run.
+func New() app.Service { return &service{} }
 
 // service is the enricher process: registry follower, stream and API.
 type service struct {
