@@ -3,6 +3,9 @@
 // mirror.health.v1. With --mirror it also runs the built-in mirror.
 package main
 
-import "github.com/bluestream/bluestream/platform/app"
+import (
+	"github.com/bluestream/bluestream/platform/app"
+	"github.com/bluestream/bluestream/services/mirror-health/service"
+)
 
-func main() { app.Main("mirror-health", &service{}) }
+func main() { app.Main("mirror-health", service.New()) }

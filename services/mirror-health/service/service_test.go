@@ -1,4 +1,4 @@
-package main
+package service_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/bluestream/bluestream/platform/kafkatest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
+	"github.com/bluestream/bluestream/services/mirror-health/service"
 )
 
 func noEnv(string) (string, bool) { return "", false }
@@ -44,7 +45,7 @@ func TestMirrorModeServesHealthyStatus(t *testing.T) {
 	done := make(chan error, 1)
 	ready := make(chan net.Addr, 1)
 	go func() {
-		done <- app.Run(ctx, "mirror-health", args, &service{}, app.Options{Listener: ln, Telemetry: tel, Env: noEnv, Ready: func(a net.Addr) { ready <- a }})
+		done <- app.Run(ctx, "mirror-health", args, service.New(), app.Options{Listener: ln, Telemetry: tel, Env: noEnv, Ready: func(a net.Addr) { ready <- a }})
 	}()
 	var addr net.Addr
 	select {
@@ -81,13 +82,13 @@ func TestInvalidSettingsNameTheFlag(t *testing.T) {
 	t.Parallel()
 	args := []string{"--source-kafka-brokers", "nohost", "--target-alias", "azure", "--interval", "0s",
 		"--allow-list", "(", "--offset-syncs", "left", "--topics", "ble.advertisements.v1"}
-	err := app.Run(t.Context(), "mirror-health", args, &service{}, app.Options{Env: noEnv})
+	err := app.Run(t.Context(), "mirror-health", args, service.New(), app.Options{Env: noEnv})
 	for _, want := range []string{"--source-kafka-brokers", "--target-alias", "--interval", "--allow-list", "--offset-syncs"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want it to name %s", err, want)
 		}
 	}
-	err = app.Run(t.Context(), "mirror-health", []string{"--topics", "ble.advertisements.v1"}, &service{}, app.Options{Env: noEnv})
+	err = app.Run(t.Context(), "mirror-health", []string{"--topics", "ble.advertisements.v1"}, service.New(), app.Options{Env: noEnv})
 	if err == nil || !strings.Contains(err.Error(), `--topics (BLUESTREAM_TOPICS): "ble.advertisements.v1" is not on --allow-list`) {
 		t.Errorf("got %v, want the unlisted topic named", err)
 	}

@@ -1,4 +1,7 @@
-package main
+// Package service is mirror-health as an app.Service: replication watcher,
+// optional built-in mirror and MirrorHealthService. Its binary runs it alone;
+// the stack can run it beside the other services in one process.
+package service
 
 import (
 	"context"
@@ -21,6 +24,9 @@ import (
 	"github.com/bluestream/bluestream/services/mirror-health/internal/status"
 	"github.com/bluestream/bluestream/services/mirror-health/internal/watch"
 )
+
+// New returns the service, its settings still to be parsed by app.Run.
+func New() app.Service { return &service{} }
 
 // service holds the settings; Start wires the pieces.
 type service struct {
