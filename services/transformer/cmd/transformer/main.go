@@ -17,6 +17,7 @@ import (
 	"github.com/bluestream/bluestream/services/transformer/internal/hexlines"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
 	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
+	"github.com/bluestream/bluestream/services/transformer/service"
 )
 
 func main() {
@@ -27,7 +28,7 @@ func main() {
 		}
 		return
 	}
-	app.Main("transformer", &service{})
+	app.Main("transformer", service.New())
 }
 
 // decodeCommand is `transformer decode [--plugin-dir DIR]`: stdin to stdout.

@@ -1,4 +1,4 @@
-package main
+package service_test
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"github.com/bluestream/bluestream/platform/kafkatest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
+	"github.com/bluestream/bluestream/services/transformer/service"
 )
 
 func noEnv(string) (string, bool) { return "", false }
@@ -53,7 +54,7 @@ func TestInvalidSettingsNameTheFlag(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := app.Run(t.Context(), "transformer", tt.args, &service{}, app.Options{Env: noEnv})
+			err := app.Run(t.Context(), "transformer", tt.args, service.New(), app.Options{Env: noEnv})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want it to contain %q", err, tt.want)
 			}
@@ -77,7 +78,7 @@ func TestServiceDecodesStreamAndServesAPI(t *testing.T) {
 	done := make(chan error, 1)
 	args := []string{"--kafka-brokers", strings.Join(cluster.ListenAddrs(), ","), "--transactional-id", "transformer-test"}
 	go func() {
-		done <- app.Run(ctx, "transformer", args, &service{}, app.Options{Listener: ln, Telemetry: tel, Env: noEnv, Ready: func(a net.Addr) { ready <- a }})
+		done <- app.Run(ctx, "transformer", args, service.New(), app.Options{Listener: ln, Telemetry: tel, Env: noEnv, Ready: func(a net.Addr) { ready <- a }})
 	}()
 	var addr net.Addr
 	select {

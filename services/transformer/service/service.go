@@ -1,4 +1,7 @@
-package main
+// Package service is the transformer as an app.Service: transactional decode
+// stream, plugins and TransformerService. Its binary runs it alone; the stack
+// can run it beside the other services in one process.
+package service
 
 import (
 	"context"
@@ -15,6 +18,9 @@ import (
 	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
 	"github.com/bluestream/bluestream/services/transformer/internal/server"
 )
+
+// New returns the service, its settings still to be parsed by app.Run.
+func New() app.Service { return &service{} }
 
 // service is the transformer process: the transactional stream and the API.
 type service struct {
