@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"syscall"
 
@@ -69,6 +70,10 @@ type Options struct {
 	Listener net.Listener
 	// Telemetry replaces the one Run would set up (and is not shut down by Run).
 	Telemetry *telemetry.Telemetry
+	// TelemetryOptions adjust the telemetry Run sets up when Telemetry is nil:
+	// several services in one process each need telemetry.WithoutGlobals, and
+	// WithLogOutput to tell their lines apart. --log-level still sets the level.
+	TelemetryOptions []telemetry.Option
 	// Ready is called once the service started and the server listens.
 	Ready func(addr net.Addr)
 	// Env replaces the process environment lookup.
@@ -111,7 +116,8 @@ func Run(ctx context.Context, name string, args []string, s Service, opts Option
 
 	tel := opts.Telemetry
 	if tel == nil {
-		if tel, err = telemetry.Setup(ctx, name, telemetry.WithLogLevel(level)); err != nil {
+		topts := append(slices.Clip(opts.TelemetryOptions), telemetry.WithLogLevel(level))
+		if tel, err = telemetry.Setup(ctx, name, topts...); err != nil {
 			return err
 		}
 		defer func() { err = errors.Join(err, tel.Shutdown(context.WithoutCancel(ctx))) }()

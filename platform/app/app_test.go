@@ -6,7 +6,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+
+	"go.opentelemetry.io/otel"
 
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/config"
@@ -108,4 +111,47 @@ func TestInvalidSettingsAreNamedBeforeStart(t *testing.T) {
 			t.Errorf("got %v, want it to name %s", err, want)
 		}
 	}
+}
+
+// Several services in one process: each logs where it is told, under its own
+// name and at its --log-level, and leaves the otel globals to others.
+func TestTelemetryOptionsSetUpAServiceBesideOthers(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := otel.GetTracerProvider()
+	var logs syncBuffer
+	s := &loopService{finished: make(chan struct{}), loopErr: errors.New("done")}
+	opts := app.Options{Listener: ln, Env: noEnv,
+		TelemetryOptions: []telemetry.Option{telemetry.WithoutGlobals(), telemetry.WithLogOutput(&logs)}}
+	_ = app.Run(t.Context(), "svc-a", []string{"--log-level", "warn"}, s, opts)
+	if otel.GetTracerProvider() != before {
+		t.Error("Run installed its tracer provider as the otel global")
+	}
+	got := logs.String()
+	if !strings.Contains(got, `"msg":"loop stopped"`) || !strings.Contains(got, `"service":"svc-a"`) {
+		t.Errorf("logs lack the service's error line under its name:\n%s", got)
+	}
+	if strings.Contains(got, `"msg":"serving"`) {
+		t.Errorf("--log-level warn let info lines through:\n%s", got)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
