@@ -5,9 +5,7 @@ package main
 
 import (
 	"github.com/bluestream/bluestream/platform/app"
-	"github.com/bluestream/bluestream/services/ble-ingest/internal/service"
+	"github.com/bluestream/bluestream/services/ble-ingest/service"
 )
 
-func main() {
-	app.Main("ble-ingest", &service.Service{})
-}
+func main() { app.Main("ble-ingest", service.New()) }
