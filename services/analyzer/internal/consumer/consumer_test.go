@@ -20,74 +20,80 @@ var errKilled = errors.New("killed between apply and commit")
 
 func TestKilled_between_apply_and_commit_loses_and_repeats_nothing(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.site(0, 120)
-	fixed := func() time.Time { return t0 } // ticks change nothing: both runs see records only
+	forEachStore(t, durable, func(t *testing.T, b backend) {
+		e := newEnv(t)
+		e.site(0, 120)
+		fixed := func() time.Time { return t0 } // ticks change nothing: both runs see records only
 
-	ref := e.start(t.TempDir(), fixed, nil)
-	e.waitCommitted(ref)
-	want := dump(t, ref.engine)
-	if err := ref.stop(); !errors.Is(err, context.Canceled) {
-		t.Fatalf("graceful stop: %v", err)
-	}
-
-	dir := t.TempDir()
-	rounds := 0
-	crashy := e.start(dir, fixed, func() error {
-		if rounds++; rounds == 4 {
-			return errKilled
+		ref := e.startOn(b.fresh(t)(), fixed, nil)
+		e.waitCommitted(ref)
+		want := dump(t, ref.engine)
+		if err := ref.stop(); !errors.Is(err, context.Canceled) {
+			t.Fatalf("graceful stop: %v", err)
 		}
-		return nil
-	})
-	if err := <-crashy.done; !errors.Is(err, errKilled) {
-		t.Fatalf("Run = %v, want the kill", err)
-	}
-	applied := crashy.engine.Offsets()
-	committed, err := crashy.store.Offsets(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if maps.Equal(applied, committed) {
-		t.Fatalf("the kill left nothing uncommitted (applied %v): the test would prove nothing", applied)
-	}
-	crashy.consumer.Close()
-	if err := crashy.store.Close(); err != nil {
-		t.Fatal(err)
-	}
 
-	restarted := e.start(dir, fixed, nil)
-	e.waitCommitted(restarted)
-	if got := dump(t, restarted.engine); got != want {
-		t.Errorf("state after kill and restart differs from an uninterrupted run:\n%s", diffLines(got, want))
-	}
-	_ = restarted.stop()
+		open := b.fresh(t)
+		rounds := 0
+		crashy := e.startOn(open(), fixed, func() error {
+			if rounds++; rounds == 4 {
+				return errKilled
+			}
+			return nil
+		})
+		if err := <-crashy.done; !errors.Is(err, errKilled) {
+			t.Fatalf("Run = %v, want the kill", err)
+		}
+		applied := crashy.engine.Offsets()
+		committed, err := crashy.store.Offsets(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if maps.Equal(applied, committed) {
+			t.Fatalf("the kill left nothing uncommitted (applied %v): the test would prove nothing", applied)
+		}
+		// The killed process's file lock or database connections go with it.
+		crashy.consumer.Close()
+		if err := crashy.store.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		restarted := e.startOn(open(), fixed, nil)
+		e.waitCommitted(restarted)
+		if got := dump(t, restarted.engine); got != want {
+			t.Errorf("state after kill and restart differs from an uninterrupted run:\n%s", diffLines(got, want))
+		}
+		_ = restarted.stop()
+	})
 }
 
 func TestRebuild_reaches_the_live_state(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	clk := newClock(t0)
-	live := e.start(t.TempDir(), clk.now, nil)
-	end1 := e.site(0, 60)
-	clk.set(end1)
-	e.waitCommitted(live)
-	// The live run read the first hour while it was produced, ticked while
-	// idle, and now reads the rest: its fetches interleave the partitions
-	// differently from a rebuild that finds the whole log in place.
-	end2 := e.site(60, 160)
-	clk.set(end2)
-	e.waitCommitted(live)
-	_ = live.stop()
-	want := dump(t, live.engine)
+	forEachStore(t, durable, func(t *testing.T, b backend) {
+		e := newEnv(t)
+		clk := newClock(t0)
+		live := e.startOn(b.fresh(t)(), clk.now, nil)
+		end1 := e.site(0, 60)
+		clk.set(end1)
+		e.waitCommitted(live)
+		// The live run read the first hour while it was produced, ticked
+		// while idle, and now reads the rest: its fetches interleave the
+		// partitions differently from a rebuild that finds the whole log in
+		// place.
+		end2 := e.site(60, 160)
+		clk.set(end2)
+		e.waitCommitted(live)
+		_ = live.stop()
+		want := dump(t, live.engine)
 
-	rebuilt := e.start(t.TempDir(), clk.now, nil) // an empty store: replays from the start
-	e.waitCommitted(rebuilt)
-	_ = rebuilt.stop()
-	// Everything must match, zone peaks and loads included: they are
-	// computed from event times once settled, whatever the interleaving.
-	if got := dump(t, rebuilt.engine); got != want {
-		t.Errorf("rebuild differs from the live run:\n%s", diffLines(got, want))
-	}
+		rebuilt := e.startOn(b.fresh(t)(), clk.now, nil) // an empty store: replays from the start
+		e.waitCommitted(rebuilt)
+		_ = rebuilt.stop()
+		// Everything must match, zone peaks and loads included: they are
+		// computed from event times once settled, whatever the interleaving.
+		if got := dump(t, rebuilt.engine); got != want {
+			t.Errorf("rebuild differs from the live run:\n%s", diffLines(got, want))
+		}
+	})
 }
 
 func TestPublishes_alerts_and_dead_letters(t *testing.T) {

@@ -22,7 +22,6 @@ import (
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
-	"github.com/bluestream/bluestream/services/analyzer/internal/store/boltstore"
 )
 
 var (
@@ -81,7 +80,7 @@ func (e *env) event(key string, msg proto.Message, at time.Time) *kgo.Record {
 
 // analyzer is one process's worth of engine, store and consumer.
 type analyzer struct {
-	store    *boltstore.Store
+	store    store.Store
 	engine   *analyze.Engine
 	consumer *Consumer
 	done     chan error
@@ -95,12 +94,15 @@ func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
 func (c *clock) set(t time.Time)  { c.ns.Store(t.UnixNano()) }
 func (c *clock) now() time.Time   { return time.Unix(0, c.ns.Load()).UTC() }
 
+// start runs an analyzer on the embedded store in dir.
 func (e *env) start(dir string, now func() time.Time, crash func() error) *analyzer {
 	e.t.Helper()
-	st, err := boltstore.Open(dir)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	return e.startOn(openBolt(e.t, dir), now, crash)
+}
+
+// startOn runs an analyzer on st; stop closes st.
+func (e *env) startOn(st store.Store, now func() time.Time, crash func() error) *analyzer {
+	e.t.Helper()
 	eng, err := analyze.Open(e.t.Context(), st, analyze.Config{})
 	if err != nil {
 		e.t.Fatal(err)
