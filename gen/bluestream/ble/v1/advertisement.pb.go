@@ -256,7 +256,9 @@ func (SourceKind) EnumDescriptor() ([]byte, []int) {
 }
 
 // ScannedAdvertisement is one advertisement as a scanner heard it, before ingest
-// stamps it with its gateway. Legacy payloads hold at most 31 bytes, extended 255.
+// stamps it with its gateway. Legacy payloads hold at most 31 bytes; extended ones,
+// reassembled from their HCI fragments, at most 1650 (the most a controller may
+// advertise).
 type ScannedAdvertisement struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	ScannedAt *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=scanned_at,json=scannedAt,proto3" json:"scanned_at,omitempty"`
@@ -494,8 +496,8 @@ const file_bluestream_ble_v1_advertisement_proto_rawDesc = "" +
 	"event_type\x18\t \x01(\x0e2'.bluestream.ble.v1.AdvertisingEventTypeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\teventType\x12\"\n" +
 	"\apayload\x18\n" +
-	" \x01(\fB\b\xbaH\x05z\x03\x18\xff\x01R\apayload\x12-\n" +
-	"\rscan_response\x18\v \x01(\fB\b\xbaH\x05z\x03\x18\xff\x01R\fscanResponse\x125\n" +
+	" \x01(\fB\b\xbaH\x05z\x03\x18\xf2\fR\apayload\x12-\n" +
+	"\rscan_response\x18\v \x01(\fB\b\xbaH\x05z\x03\x18\xf2\fR\fscanResponse\x125\n" +
 	"\x0fadvertising_sid\x18\f \x01(\rB\a\xbaH\x04*\x02\x18\x0fH\x02R\x0eadvertisingSid\x88\x01\x01:\x94\x03\xbaH\x90\x03\x1a\x7f\n" +
 	"\x16payload.legacy_max_len\x123legacy advertising payload must be at most 31 bytes\x1a0this.event_type == 6 || size(this.payload) <= 31\x1a\x85\x01\n" +
 	"\x1cscan_response.legacy_max_len\x12-legacy scan response must be at most 31 bytes\x1a6this.event_type == 6 || size(this.scan_response) <= 31\x1a\x84\x01\n" +

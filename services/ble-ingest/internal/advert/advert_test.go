@@ -35,9 +35,9 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"anonymous_legacy", func(a *Advertisement) { a.AddressType = AddressAnonymous }, "address_type"},
 		{"legacy_payload_32_bytes", func(a *Advertisement) { a.Payload = make([]byte, 32) }, "payload"},
 		{"legacy_scan_response_32_bytes", func(a *Advertisement) { a.ScanResponse = make([]byte, 32) }, "scan_response"},
-		{"extended_payload_256_bytes", func(a *Advertisement) {
+		{"extended_payload_1651_bytes", func(a *Advertisement) {
 			a.EventType = EventExtended
-			a.Payload = make([]byte, 256)
+			a.Payload = make([]byte, MaxExtendedPayload+1)
 		}, "payload"},
 		{"unspecified_event_type", func(a *Advertisement) { a.EventType = EventTypeUnspecified }, "event_type"},
 		{"channel_40", func(a *Advertisement) { a.Channel, a.ChannelKnown = 40, true }, "channel"},

@@ -3,10 +3,11 @@ package advert
 import "time"
 
 // Payload limits: legacy PDUs carry at most 31 bytes of AdvData (Core Spec Vol 6
-// Part B 2.3.1); this system accepts extended advertising data up to 255 bytes.
+// Part B 2.3.1); extended advertising data, reassembled from its fragments, at
+// most 1650 bytes, the ceiling of HCI LE Read Maximum Advertising Data Length.
 const (
 	MaxLegacyPayload   = 31
-	MaxExtendedPayload = 255
+	MaxExtendedPayload = 1650
 )
 
 // RSSIUnavailable is the value HCI uses when the controller has no RSSI (127).

@@ -35,7 +35,7 @@ func TestScannedRoundTrip(t *testing.T) {
 	ext.EventType = blev1.AdvertisingEventType_ADVERTISING_EVENT_TYPE_EXTENDED
 	ext.AddressType, ext.Address = blev1.AddressType_ADDRESS_TYPE_ANONYMOUS, nil
 	ext.PrimaryPhy, ext.SecondaryPhy, ext.AdvertisingSid = blev1.Phy_PHY_LE_CODED, blev1.Phy_PHY_LE_2M, ptr(uint32(3))
-	ext.Payload = make([]byte, 255)
+	ext.Payload = make([]byte, 1650)
 	ext.Channel, ext.TxPower = nil, nil
 	public := scanned()
 	public.AddressType = blev1.AddressType_ADDRESS_TYPE_PUBLIC
@@ -94,8 +94,8 @@ func TestFromScannedNamesTheBadField(t *testing.T) {
 		}, "address_type"},
 		{"legacy_payload_32", func(s *blev1.ScannedAdvertisement) { s.Payload = make([]byte, 32) }, "payload"},
 		{"legacy_scan_response_32", func(s *blev1.ScannedAdvertisement) { s.ScanResponse = make([]byte, 32) }, "scan_response"},
-		{"extended_payload_256", func(s *blev1.ScannedAdvertisement) {
-			s.EventType, s.Payload = blev1.AdvertisingEventType_ADVERTISING_EVENT_TYPE_EXTENDED, make([]byte, 256)
+		{"extended_payload_1651", func(s *blev1.ScannedAdvertisement) {
+			s.EventType, s.Payload = blev1.AdvertisingEventType_ADVERTISING_EVENT_TYPE_EXTENDED, make([]byte, 1651)
 		}, "payload"},
 		{"rssi_127", func(s *blev1.ScannedAdvertisement) { s.Rssi = 127 }, "rssi"},
 		{"tx_power_99", func(s *blev1.ScannedAdvertisement) { s.TxPower = ptr(int32(99)) }, "tx_power"},

@@ -226,9 +226,9 @@ func TestBadRequestsNameTheField(t *testing.T) {
 	}{
 		{"empty_gateway_id", func(b *ingestv1.Batch) { b.GatewayId = "" }, []string{"batch.gateway_id"}},
 		{"legacy_payload_32_bytes", func(b *ingestv1.Batch) { b.Advertisements[1].Payload = make([]byte, 32) }, []string{"batch.advertisements[1]", "31 bytes"}},
-		{"extended_payload_256_bytes", func(b *ingestv1.Batch) {
+		{"extended_payload_1651_bytes", func(b *ingestv1.Batch) {
 			b.Advertisements[0].EventType = blev1.AdvertisingEventType_ADVERTISING_EVENT_TYPE_EXTENDED
-			b.Advertisements[0].Payload = make([]byte, 256)
+			b.Advertisements[0].Payload = make([]byte, 1651)
 		}, []string{"batch.advertisements[0].payload"}},
 		{"unknown_address_type", func(b *ingestv1.Batch) { b.Advertisements[0].AddressType = 9 }, []string{"batch.advertisements[0].address_type"}},
 		{"address_type_against_top_bits", func(b *ingestv1.Batch) {

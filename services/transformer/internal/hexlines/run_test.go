@@ -28,7 +28,7 @@ func TestRunDecodesLinesAndReportsBadOnes(t *testing.T) {
 		"c1:02:03:04:05:06,loud,020106",
 		"0x0201060303aafe",
 		"a,b",
-		strings.Repeat("00", 256),
+		strings.Repeat("00", 1651),
 	}, "\n")
 	var out strings.Builder
 	st, err := Run(t.Context(), strings.NewReader(in), &out, &pipeline.Decoder{}, fixed)
@@ -59,7 +59,7 @@ func TestRunDecodesLinesAndReportsBadOnes(t *testing.T) {
 	wantErrors := []struct {
 		line  int
 		field string
-	}{{5, "payload: not hex"}, {6, "address:"}, {7, "rssi:"}, {9, "comma-separated fields"}, {10, "payload: 256 bytes"}}
+	}{{5, "payload: not hex"}, {6, "address:"}, {7, "rssi:"}, {9, "comma-separated fields"}, {10, "payload: 1651 bytes"}}
 	errLines := []string{lines[2], lines[3], lines[4], lines[6], lines[7]}
 	for i, want := range wantErrors {
 		var e errorLine

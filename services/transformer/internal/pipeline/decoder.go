@@ -16,8 +16,9 @@ import (
 )
 
 // MaxPayload is the longest advertising payload or scan response: 31 bytes
-// for legacy advertising, 255 for extended (Core Vol 6, Part B, 2.3.4.9).
-const MaxPayload = 255
+// for legacy advertising, 1650 for extended advertising data reassembled from
+// its fragments (the most a controller may advertise).
+const MaxPayload = 1650
 
 // Decoder decodes advertisements. The zero value decodes with no keys and
 // stamps readings with the advertisement's receive time. It is safe for
