@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/advert"
+	"github.com/bluestream/bluestream/services/ble-ingest/internal/hci"
 )
 
 // Options sets what a capture does not record.
@@ -30,6 +31,7 @@ type Reader struct {
 	src     source
 	opts    Options
 	pending []advert.Advertisement
+	frags   hci.Reassembler
 	stats   Stats
 	err     error
 }
@@ -99,14 +101,23 @@ func (r *Reader) Next() (advert.Advertisement, error) {
 func (r *Reader) fill() {
 	d, _, err := r.src.next(r.opts)
 	if err != nil {
+		// Fragments never completed are still data received: they come out
+		// marked truncated before the end or the damage is reported.
+		r.yield(r.frags.Flush())
 		r.err = err
 		return
 	}
 	r.stats.Records++
 	switch d.outcome {
 	case outAdvertisement:
-		r.stats.Advertisements += len(d.ads)
-		r.pending = append(r.pending[:0], d.ads...)
+		r.pending = r.pending[:0]
+		for _, ad := range d.ads {
+			got := r.frags.Add(ad)
+			if len(got) == 0 {
+				r.stats.Fragments++
+			}
+			r.yield(got)
+		}
 	case outBadCRC:
 		r.stats.BadCRC++
 	case outOther:
@@ -114,6 +125,11 @@ func (r *Reader) fill() {
 	default:
 		r.stats.Malformed++
 	}
+}
+
+func (r *Reader) yield(ads []advert.Advertisement) {
+	r.stats.Advertisements += len(ads)
+	r.pending = append(r.pending, ads...)
 }
 
 // ReadAll reads every advertisement. On a corrupt file it returns those read

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -263,4 +264,37 @@ func FuzzBtsnoop(f *testing.F) {
 func FuzzPcap(f *testing.F) {
 	seedFiles(f)
 	f.Fuzz(fuzzRead)
+}
+
+// A controller reports long extended advertising data in several events; the
+// reader joins them, and a capture that ends mid-advertisement still yields the
+// data it has, marked truncated.
+func TestFragmentedExtendedReportsAreJoined(t *testing.T) {
+	t.Parallel()
+	long := fixtureAds()[0]
+	long.EventType, long.ExtendedProperties, long.PHY = advert.EventExtended, 0, advert.PHY1M
+	long.Payload = bytes.Repeat([]byte{0x5A}, 500)
+	want := []advert.Advertisement{long, fixtureAds()[1]}
+	file := writeBtsnoop(t, want)
+	got, stats, err := ReadAll(bytes.NewReader(file), Options{GatewayID: "replay:test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("read %+v\nwant %+v", got, want)
+	}
+	if stats.Records != 4 || stats.Fragments != 2 || stats.Advertisements != 2 {
+		t.Fatalf("stats %+v, want 4 records, 2 fragments held, 2 advertisements", stats)
+	}
+
+	// The same advertisement's file cut cleanly after its first fragment.
+	included := binary.BigEndian.Uint32(file[btsnoopHeaderLen+4 : btsnoopHeaderLen+8])
+	cut := btsnoopHeaderLen + btsnoopRecordHeader + int(included)
+	got, _, err = ReadAll(bytes.NewReader(file[:cut]), Options{GatewayID: "replay:test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !got[0].ExtendedProperties.Has(advert.PropDataTruncated) || !bytes.Equal(got[0].Payload, long.Payload[:len(got[0].Payload)]) {
+		t.Fatalf("cut after the first fragment: read %+v, want its data marked truncated", got)
+	}
 }

@@ -7,6 +7,9 @@ type Stats struct {
 	Records int
 	// Advertisements is the number of advertisements yielded.
 	Advertisements int
+	// Fragments counts extended reports held to be joined with later ones
+	// into one advertisement (those completing one count as it).
+	Fragments int
 	// BadCRC counts advertising-channel packets whose CRC failed.
 	BadCRC int
 	// Other counts well-formed records that carry no advertisement: HCI commands,

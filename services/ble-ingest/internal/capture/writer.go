@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/advert"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/hci"
@@ -29,13 +30,22 @@ func NewBtsnoopWriter(w io.Writer) (*BtsnoopWriter, error) {
 	return &BtsnoopWriter{w: w}, nil
 }
 
-// Write appends one record holding ad as a received HCI event, timestamped with
-// ad.ReceivedAt.
+// Write appends ad as received HCI events, timestamped with ad.ReceivedAt: one
+// record, or one per fragment when its data needs several events.
 func (bw *BtsnoopWriter) Write(ad advert.Advertisement) error {
-	event, err := hci.EncodeEvent(ad)
+	events, err := hci.EncodeEvents(ad)
 	if err != nil {
 		return fmt.Errorf("writing btsnoop record: %w", err)
 	}
+	for _, event := range events {
+		if err := bw.writeEvent(event, ad.ReceivedAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (bw *BtsnoopWriter) writeEvent(event []byte, at time.Time) error {
 	const h4Event, receivedEvent = 0x04, 0x03
 	size := 1 + len(event)
 	bw.buf = growTo(bw.buf, btsnoopRecordHeader+size)
@@ -43,7 +53,7 @@ func (bw *BtsnoopWriter) Write(ad advert.Advertisement) error {
 	binary.BigEndian.PutUint32(bw.buf[4:8], uint32(size))
 	binary.BigEndian.PutUint32(bw.buf[8:12], receivedEvent)
 	binary.BigEndian.PutUint32(bw.buf[12:16], 0)
-	binary.BigEndian.PutUint64(bw.buf[16:24], uint64(ad.ReceivedAt.UnixMicro())+btsnoopEpochDelta)
+	binary.BigEndian.PutUint64(bw.buf[16:24], uint64(at.UnixMicro())+btsnoopEpochDelta)
 	bw.buf[24] = h4Event
 	copy(bw.buf[25:], event)
 	if _, err := bw.w.Write(bw.buf); err != nil {

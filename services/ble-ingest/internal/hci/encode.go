@@ -23,6 +23,33 @@ func EncodeEvent(ad advert.Advertisement) ([]byte, error) {
 	return encodeLegacy(ad)
 }
 
+// EncodeEvents encodes ad as the events a controller would send for it: one,
+// unless extended advertising data exceeds what one event holds, in which case
+// it is split into reports marked "incomplete, more data to come" and a last
+// one with ad's own Data_Status (Core Spec Vol 4 Part E 7.7.65.13).
+func EncodeEvents(ad advert.Advertisement) ([][]byte, error) {
+	data := dataOf(&ad)
+	if ad.EventType != advert.EventExtended || len(data) <= maxExtendedData {
+		event, err := EncodeEvent(ad)
+		return [][]byte{event}, err
+	}
+	var events [][]byte
+	for len(data) > 0 {
+		frag := ad
+		n := min(len(data), maxExtendedData)
+		setData(&frag, data[:n])
+		if data = data[n:]; len(data) > 0 {
+			frag.ExtendedProperties = frag.ExtendedProperties&^dataStatus | advert.PropDataIncomplete
+		}
+		event, err := encodeExtended(frag)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, event)
+	}
+	return events, nil
+}
+
 func encodeLegacy(ad advert.Advertisement) ([]byte, error) {
 	code, ok := legacyCode(ad.EventType)
 	if !ok {
