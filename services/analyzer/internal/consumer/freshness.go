@@ -11,24 +11,25 @@ import (
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
 )
 
-// ingestToProjection is the histogram of how old each reading is, since a
+// endToEndLatency is the histogram of how old each reading is, since a
 // gateway received its advertisement, when the analyzer's projection holding
-// it is committed: the end-to-end freshness SREs watch, and what make
-// bench-pipeline reads as its latency. On /metrics it is
-// bluestream_analyzer_ingest_to_projection_duration_seconds.
-const ingestToProjection = "bluestream.analyzer.ingest_to_projection.duration"
+// it is committed: the end-to-end freshness SREs watch. Its name is the
+// pipeline-wide one the canary analysis reads from every stage
+// (bluestream_pipeline_end_to_end_latency_seconds on /metrics, see
+// deploy/README.md); make bench-pipeline reads its latency figures from it.
+const endToEndLatency = "bluestream.pipeline.end_to_end_latency"
 
 // meterName is the instrumentation scope, by OpenTelemetry's convention the
 // instrumented package's import path.
 const meterName = "github.com/bluestream/bluestream/services/analyzer/internal/consumer"
 
-// ingestToProjectionBuckets are the histogram's upper bounds in seconds:
+// latencyBuckets are the histogram's upper bounds in seconds:
 // 1 ms to 30 s, each 2^(1/8) above the last, rounded to three significant
 // digits so /metrics stays legible. Quantiles are estimated by interpolating
 // within a bucket, which errs by at most the bucket's width (about 9%) and by
 // far less when readings spread over several buckets, so p50 and p99 stay
 // within a few percent from an idle pipeline to one queueing for seconds.
-var ingestToProjectionBuckets = func() []float64 {
+var latencyBuckets = func() []float64 {
 	var b []float64
 	for k := 0; ; k++ {
 		v := 0.001 * math.Pow(2, float64(k)/8)
@@ -50,10 +51,10 @@ type freshness struct {
 }
 
 func newFreshness(m metric.Meter, now func() time.Time) (*freshness, error) {
-	h, err := m.Float64Histogram(ingestToProjection,
+	h, err := m.Float64Histogram(endToEndLatency,
 		metric.WithUnit("s"),
 		metric.WithDescription("Age of each reading, since its advertisement was received, when the analyzer committed the projection that applied it."),
-		metric.WithExplicitBucketBoundaries(ingestToProjectionBuckets...))
+		metric.WithExplicitBucketBoundaries(latencyBuckets...))
 	if err != nil {
 		return nil, err
 	}

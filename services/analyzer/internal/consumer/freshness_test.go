@@ -15,9 +15,9 @@ import (
 	"github.com/bluestream/bluestream/platform/telemetry"
 )
 
-// promFreshness is the histogram's name on /metrics, which dashboards and
-// make bench-pipeline depend on.
-const promFreshness = "bluestream_analyzer_ingest_to_projection_duration_seconds"
+// promFreshness is the histogram's name on /metrics, which the canary
+// analysis (deploy/) and make bench-pipeline depend on.
+const promFreshness = "bluestream_pipeline_end_to_end_latency_seconds"
 
 // TestFreshness_observes_committed_readings_once_with_their_age_since_receipt:
 // a round killed before its commit observes nothing, the restart that
@@ -74,8 +74,8 @@ func TestFreshness_observes_committed_readings_once_with_their_age_since_receipt
 	if math.Abs(h.sum-sum) > 1e-9 {
 		t.Errorf("sum = %v s, want %v s", h.sum, sum)
 	}
-	if len(h.buckets) != len(ingestToProjectionBuckets)+1 {
-		t.Errorf("%d buckets on /metrics, want %d", len(h.buckets), len(ingestToProjectionBuckets)+1)
+	if len(h.buckets) != len(latencyBuckets)+1 {
+		t.Errorf("%d buckets on /metrics, want %d", len(h.buckets), len(latencyBuckets)+1)
 	}
 	for le, got := range h.buckets {
 		want := 0
@@ -92,7 +92,7 @@ func TestFreshness_observes_committed_readings_once_with_their_age_since_receipt
 
 func TestFreshnessBuckets_are_fine_enough_for_quantiles_from_1ms_to_30s(t *testing.T) {
 	t.Parallel()
-	b := ingestToProjectionBuckets
+	b := latencyBuckets
 	if b[0] != 0.001 || b[len(b)-1] < 30 {
 		t.Errorf("buckets span %v..%v s, want 0.001..30", b[0], b[len(b)-1])
 	}
