@@ -1,0 +1,83 @@
+package azfunc
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bluestream/bluestream/platform/serverless"
+)
+
+// MaxBody bounds one invocation request: a batch of maxBatchSize Kafka
+// records of at most a few KiB each, with room to spare.
+const MaxBody = 64 << 20
+
+// Handler serves POST /<function> for one Kafka-triggered function.
+type Handler struct {
+	Core   serverless.Core
+	Logger *slog.Logger
+	// Binding is the trigger's name in function.json.
+	Binding string
+}
+
+// ServeHTTP implements http.Handler. It answers 200 once the core is done
+// with the batch, poison records dead-lettered, with the core's Summary as
+// the ReturnValue; 500 when the batch must be retried (the extension then
+// does not commit its offsets); 400 when the request is not an invocation
+// of this trigger.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var req Request
+	if err := json.NewDecoder(io.LimitReader(r.Body, MaxBody)).Decode(&req); err != nil {
+		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("reading invocation request: %w", err))
+		return
+	}
+	raw, ok := req.Data[h.Binding]
+	if !ok {
+		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("invocation request has no data for binding %q", h.Binding))
+		return
+	}
+	evs, err := events(raw)
+	if err != nil {
+		fail(w, r, h.Logger, http.StatusBadRequest, err)
+		return
+	}
+	recs := make([]*kgo.Record, len(evs))
+	for i, ev := range evs {
+		recs[i] = ev.record()
+	}
+	res, err := h.Core.Process(r.Context(), serverless.Batch{Records: recs, DeadLetter: true})
+	if err != nil {
+		fail(w, r, h.Logger, http.StatusInternalServerError, err)
+		return
+	}
+	logs := make([]string, 0, len(res.Poison)+1)
+	for _, p := range res.Poison {
+		verb := "dead-lettered"
+		if p.Redelivered {
+			verb = "already dead-lettered"
+		}
+		logs = append(logs, fmt.Sprintf("%s %s[%d]@%d: %v", verb, p.Record.Topic, p.Record.Partition, p.Record.Offset, p.Err))
+		h.Logger.WarnContext(r.Context(), "poison record", "topic", p.Record.Topic, "partition", p.Record.Partition,
+			"offset", p.Record.Offset, "redelivered", p.Redelivered, "err", p.Err)
+	}
+	logs = append(logs, res.Summary.String())
+	h.Logger.InfoContext(r.Context(), "batch done", "summary", res.Summary)
+	writeJSON(w, http.StatusOK, Response{Outputs: map[string]any{}, Logs: logs, ReturnValue: res.Summary})
+}
+
+// fail answers a failed invocation: the host logs the Logs and, for a
+// Kafka trigger with commitOnFailure false, redelivers the batch.
+func fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, err error) {
+	log.ErrorContext(r.Context(), "invocation failed", "err", err)
+	writeJSON(w, status, Response{Outputs: map[string]any{}, Logs: []string{"invocation failed: " + err.Error()}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

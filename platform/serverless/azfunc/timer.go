@@ -1,0 +1,62 @@
+package azfunc
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/bluestream/bluestream/platform/serverless"
+)
+
+// Timer is a timer trigger's data. ScheduleStatus is absent when the
+// trigger does not monitor its schedule (useMonitor false).
+type Timer struct {
+	Schedule struct {
+		AdjustForDST bool `json:"AdjustForDST"`
+	} `json:"Schedule"`
+	ScheduleStatus *struct {
+		Last        string `json:"Last"`
+		Next        string `json:"Next"`
+		LastUpdated string `json:"LastUpdated"`
+	} `json:"ScheduleStatus"`
+	// IsPastDue is true when the invocation makes up for an occurrence
+	// the host missed (the app was down or busy).
+	IsPastDue bool `json:"IsPastDue"`
+}
+
+// TimerHandler serves POST /<function> for one timer-triggered function.
+type TimerHandler struct {
+	Ticker serverless.Ticker
+	Logger *slog.Logger
+	// Binding is the trigger's name in function.json.
+	Binding string
+}
+
+// ServeHTTP implements http.Handler: 200 with the tick's Summary as the
+// ReturnValue, 500 when the tick failed (the next occurrence tries again).
+func (h *TimerHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var req Request
+	if err := json.NewDecoder(io.LimitReader(r.Body, MaxBody)).Decode(&req); err != nil {
+		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("reading invocation request: %w", err))
+		return
+	}
+	raw, ok := req.Data[h.Binding]
+	if !ok {
+		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("invocation request has no data for binding %q", h.Binding))
+		return
+	}
+	var timer Timer
+	if err := json.Unmarshal(unquote(raw), &timer); err != nil {
+		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("reading timer data: %w", err))
+		return
+	}
+	sum, err := h.Ticker.Tick(r.Context())
+	if err != nil {
+		fail(w, r, h.Logger, http.StatusInternalServerError, err)
+		return
+	}
+	h.Logger.InfoContext(r.Context(), "tick done", "past_due", timer.IsPastDue, "summary", sum)
+	writeJSON(w, http.StatusOK, Response{Outputs: map[string]any{}, Logs: []string{sum.String()}, ReturnValue: sum})
+}
