@@ -95,5 +95,5 @@ azfunc: ## Azure Functions custom-handler app folders into dist/functions
 functions: azfunc
 
 .PHONY: bench-pipeline
-bench-pipeline: ## drive the whole stack at rising rates: ads/s end to end, p50/p99 ingest-to-mirror latency, raw broker throughput
+bench-pipeline: ## drive the whole stack at rising rates: ads/s end to end, p50/p99 ingest-to-analyzer latency, raw broker throughput
 	cd e2e && go test -run '^$$' -bench Pipeline -benchtime 5000x -timeout 30m .
