@@ -6,6 +6,10 @@ package ingest
 // concurrent unary calls.
 const windowSize = 64
 
+// RetryWindow is how far behind its newest batch a gateway may resend and still
+// be recognised: a resend older than that is published again.
+const RetryWindow = windowSize
+
 type window struct {
 	highest uint64
 	slots   [windowSize]uint64
