@@ -5,7 +5,6 @@ go 1.26.0
 require (
 	buf.build/go/protovalidate v1.4.0
 	connectrpc.com/connect v1.21.1
-	github.com/aws/aws-lambda-go v1.55.1
 	github.com/bluestream/bluestream/gen v0.0.0
 	github.com/bluestream/bluestream/platform v0.0.0
 	github.com/google/go-cmp v0.7.0
@@ -26,6 +25,7 @@ require (
 	connectrpc.com/otelconnect v0.12.0 // indirect
 	connectrpc.com/validate v0.9.0 // indirect
 	github.com/antlr4-go/antlr/v4 v4.13.1 // indirect
+	github.com/aws/aws-lambda-go v1.55.1 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

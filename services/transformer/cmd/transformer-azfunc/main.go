@@ -1,23 +1,16 @@
 // Command transformer-azfunc is the transformer as an Azure Functions custom
 // handler: the Functions host runs it, passes FUNCTIONS_CUSTOMHANDLER_PORT,
 // and POSTs each Kafka trigger batch of ble.advertisements.v1 to /transform
-// (deploy/azure). It publishes ReadingDecoded on ble.readings.v1 to
-// BLUESTREAM_KAFKA_BROKERS and dead-letters poison records itself.
+// (deploy/azure/transformer). It publishes ReadingDecoded on ble.readings.v1
+// to BLUESTREAM_KAFKA_BROKERS and dead-letters poison records itself.
 package main
 
 import (
 	"context"
-	"errors"
-	"log/slog"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
+	"github.com/bluestream/bluestream/platform/serverless/azfunc"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless"
-	"github.com/bluestream/bluestream/services/transformer/internal/serverless/azfunc"
 )
 
 const (
@@ -29,40 +22,18 @@ const (
 )
 
 func main() {
-	if err := run(); err != nil {
-		slog.Error("exiting", "err", err)
-		os.Exit(1)
-	}
+	azfunc.Main(func(ctx context.Context) (azfunc.App, error) {
+		rt, err := serverless.OpenEnv(ctx, program)
+		if err != nil {
+			return azfunc.App{}, err
+		}
+		return azfunc.App{Routes: routes(rt), Instance: rt, Logger: rt.Logger}, nil
+	})
 }
 
-func run() (err error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	port := os.Getenv("FUNCTIONS_CUSTOMHANDLER_PORT")
-	if port == "" {
-		return errors.New("FUNCTIONS_CUSTOMHANDLER_PORT: not set (the Functions host sets it)")
-	}
-	cfg, err := serverless.Load(program, os.LookupEnv)
-	if err != nil {
-		return err
-	}
-	rt, err := serverless.Open(ctx, program, cfg)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, rt.Close(context.WithoutCancel(ctx))) }()
+// routes serves each function of the app at the path the host posts to.
+func routes(rt *serverless.Runtime) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /"+function, &azfunc.Handler{Core: rt.Handler, Client: rt.Client.Client, Logger: rt.Logger, Binding: binding})
-	// The host only talks to this process over loopback.
-	srv := &http.Server{Addr: net.JoinHostPort("127.0.0.1", port), Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		// Let a running invocation finish its publish: the host waits for it.
-		_ = srv.Shutdown(context.WithoutCancel(ctx))
-	}()
-	rt.Logger.Info("custom handler listening", "addr", srv.Addr, "function", function)
-	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	mux.Handle("POST /"+function, &azfunc.Handler{Core: rt.Handler, Logger: rt.Logger, Binding: binding})
+	return mux
 }

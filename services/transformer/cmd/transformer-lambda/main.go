@@ -11,37 +11,19 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/bluestream/bluestream/platform/serverless/awslambda"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless"
-	"github.com/bluestream/bluestream/services/transformer/internal/serverless/awslambda"
 )
 
 const program = "transformer-lambda"
 
 func main() {
-	ctx := context.Background()
-	cfg, err := serverless.Load(program, os.LookupEnv)
-	if err != nil {
-		slog.Error("exiting", "err", err)
-		os.Exit(1)
-	}
-	rt, err := serverless.Open(ctx, program, cfg)
-	if err != nil {
-		slog.Error("exiting", "err", err)
-		os.Exit(1)
-	}
-	h := &awslambda.Handler{Core: rt.Handler, Client: rt.Client.Client, Logger: rt.Logger}
-	lambda.StartWithOptions(
-		func(ctx context.Context, ev awslambda.Event) (awslambda.Response, error) {
-			// Spans leave before the answer: Lambda freezes the instance then.
-			defer rt.Flush(ctx)
-			return h.Handle(ctx, ev)
-		},
-		// SIGTERM before the instance is recycled: deliver what is buffered.
-		lambda.WithEnableSIGTERM(func() { _ = rt.Close(context.Background()) }),
-	)
+	awslambda.Main(func(ctx context.Context) (awslambda.Function, error) {
+		rt, err := serverless.OpenEnv(ctx, program)
+		if err != nil {
+			return awslambda.Function{}, err
+		}
+		return awslambda.Function{Handler: &awslambda.Handler{Core: rt.Handler, Logger: rt.Logger}, Instance: rt}, nil
+	})
 }

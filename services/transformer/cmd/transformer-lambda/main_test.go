@@ -3,12 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -16,9 +12,10 @@ import (
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless/awslambda"
+	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
-	"github.com/bluestream/bluestream/services/transformer/internal/serverless/awslambda"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless/batchtest"
 )
 
@@ -27,62 +24,24 @@ import (
 var bootstrap string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "transformer-lambda")
+	path, remove, err := serverlesstest.BuildBootstrap()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	bootstrap = filepath.Join(dir, "bootstrap")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-tags", "lambda.norpc", "-trimpath", "-o", bootstrap, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building bootstrap: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	bootstrap = path
 	code := m.Run()
-	os.RemoveAll(dir)
+	remove()
 	os.Exit(code)
 }
 
-// startBootstrap runs the built bootstrap against api, publishing to brokers,
-// with the environment Lambda gives a function.
-func startBootstrap(t *testing.T, api *runtimeAPI, brokers string) *bytes.Buffer {
+// startBootstrap runs the built bootstrap as the function "transformer",
+// publishing to brokers, and returns the Runtime API that drives it.
+func startBootstrap(t *testing.T, brokers string) *serverlesstest.RuntimeAPI {
 	t.Helper()
-	var logs bytes.Buffer
-	cmd := exec.Command(bootstrap)
-	cmd.Env = []string{
-		"AWS_LAMBDA_RUNTIME_API=" + api.addr(),
-		"AWS_LAMBDA_FUNCTION_NAME=transformer",
-		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512",
-		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
-		"AWS_REGION=eu-central-1",
-		"BLUESTREAM_KAFKA_BROKERS=" + brokers,
-	}
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("bootstrap output:\n%s", logs.String())
-		}
-	})
-	return &logs
-}
-
-func decodeResponse(t *testing.T, res result) awslambda.Response {
-	t.Helper()
-	if res.kind != "response" {
-		t.Fatalf("runtime posted %s (%s): %s, want a response", res.kind, res.errorType, res.body)
-	}
-	var resp awslambda.Response
-	if err := json.Unmarshal(res.body, &resp); err != nil {
-		t.Fatalf("response %s: %v", res.body, err)
-	}
-	return resp
+	api := serverlesstest.NewRuntimeAPI(t, "transformer")
+	serverlesstest.StartBootstrap(t, bootstrap, api, "BLUESTREAM_KAFKA_BROKERS="+brokers)
+	return api
 }
 
 // checkReadings checks that readings are the decoded inputs, in order, keyed
@@ -117,17 +76,16 @@ func checkReadings(t *testing.T, inputs, readings []*kgo.Record) {
 func TestGoodBatch(t *testing.T) {
 	t.Parallel()
 	_, brokers := batchtest.Cluster(t)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, brokers)
+	api := startBootstrap(t, brokers)
 	in := batchtest.Advertisements(t, 10)
 
 	for round := range 2 { // a warm instance serves the next invocation too
-		resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in)))
+		resp := api.Invoke(t, serverlesstest.LambdaEvent(t, in)).Response(t)
 		if len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("round %d: batchItemFailures %+v, want none", round, resp.BatchItemFailures)
 		}
 	}
-	got := batchtest.Read(t, brokers, topic.Readings, 2*len(in))
+	got := serverlesstest.Read(t, brokers, topic.Readings, 2*len(in))
 	checkReadings(t, in, got[:len(in)])
 	for i := range in {
 		if !bytes.Equal(got[i].Value, got[len(in)+i].Value) {
@@ -139,13 +97,12 @@ func TestGoodBatch(t *testing.T) {
 func TestPoisonRecordIsReportedAlone(t *testing.T) {
 	t.Parallel()
 	_, brokers := batchtest.Cluster(t)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, brokers)
+	api := startBootstrap(t, brokers)
 	good := batchtest.Advertisements(t, 12)
 	poison := batchtest.Poison(15)
 	badBase64 := batchtest.Poison(16)
 
-	ev := batchtest.LambdaEvent(t, append(append([]*kgo.Record{}, good...), poison, badBase64))
+	ev := serverlesstest.LambdaEvent(t, append(append([]*kgo.Record{}, good...), poison, badBase64))
 	// Break the last record's value as a broken event would carry it.
 	enc := base64.StdEncoding.EncodeToString(badBase64.Value)
 	ev = bytes.Replace(ev, []byte(`"value":"`+enc+`"`), []byte(`"value":"!!not base64"`), 1)
@@ -153,40 +110,25 @@ func TestPoisonRecordIsReportedAlone(t *testing.T) {
 		t.Fatalf("event headers are not arrays of signed bytes: %.300s", ev)
 	}
 
-	resp := decodeResponse(t, api.invoke(t, ev))
+	got := serverlesstest.Failures(api.Invoke(t, ev).Response(t))
 	want := []awslambda.ItemIdentifier{{TopicPartition: "ble.advertisements.v1-0", Offset: 15}, {TopicPartition: "ble.advertisements.v1-0", Offset: 16}}
-	var got []awslambda.ItemIdentifier
-	for _, f := range resp.BatchItemFailures {
-		got = append(got, f.ItemIdentifier)
-	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("batchItemFailures %+v, want %+v", got, want)
 	}
-	checkReadings(t, good, batchtest.Read(t, brokers, topic.Readings, len(good)))
+	checkReadings(t, good, serverlesstest.Read(t, brokers, topic.Readings, len(good)))
 }
 
 func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 	t.Parallel()
 	cluster, brokers := batchtest.Cluster(t)
-	batchtest.DenyProduce(cluster)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, brokers)
+	serverlesstest.DenyProduce(cluster)
+	api := startBootstrap(t, brokers)
 
-	res := api.invoke(t, batchtest.LambdaEvent(t, batchtest.Advertisements(t, 20)))
-	if res.kind != "error" {
-		t.Fatalf("runtime posted %s: %s, want an error", res.kind, res.body)
+	msg := api.Invoke(t, serverlesstest.LambdaEvent(t, batchtest.Advertisements(t, 20))).ErrorMessage(t)
+	if !strings.Contains(msg, "publishing 3 records") || !strings.Contains(msg, "TOPIC_AUTHORIZATION_FAILED") {
+		t.Errorf("errorMessage %q, want the refused publish", msg)
 	}
-	var body struct {
-		ErrorMessage string `json:"errorMessage"`
-		ErrorType    string `json:"errorType"`
-	}
-	if err := json.Unmarshal(res.body, &body); err != nil {
-		t.Fatalf("error body %s: %v", res.body, err)
-	}
-	if !strings.Contains(body.ErrorMessage, "publishing 3 records") || !strings.Contains(body.ErrorMessage, "TOPIC_AUTHORIZATION_FAILED") {
-		t.Errorf("errorMessage %q, want the refused publish", body.ErrorMessage)
-	}
-	if n := batchtest.Count(t, brokers, topic.Readings); n != 0 {
+	if n := serverlesstest.Count(t, brokers, topic.Readings); n != 0 {
 		t.Errorf("%d readings published by a failed invocation", n)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,11 +10,12 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless/azfunc"
+	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless"
-	"github.com/bluestream/bluestream/services/transformer/internal/serverless/azfunc"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless/batchtest"
 )
 
@@ -41,23 +40,22 @@ func TestSameReadingsOnEveryTarget(t *testing.T) {
 	}
 
 	_, lambdaBrokers := batchtest.Cluster(t)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, lambdaBrokers)
-	if resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in))); len(resp.BatchItemFailures) != 0 {
+	api := startBootstrap(t, lambdaBrokers)
+	if resp := api.Invoke(t, serverlesstest.LambdaEvent(t, in)).Response(t); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("lambda: batchItemFailures %+v", resp.BatchItemFailures)
 	}
-	lambdaOut := batchtest.Read(t, lambdaBrokers, topic.Readings, len(in))
+	lambdaOut := serverlesstest.Read(t, lambdaBrokers, topic.Readings, len(in))
 
 	_, azureBrokers := batchtest.Cluster(t)
-	postAzure(t, azureBrokers, batchtest.AzureInvocation(t, in))
-	azureOut := batchtest.Read(t, azureBrokers, topic.Readings, len(in))
+	postAzure(t, azureBrokers, serverlesstest.AzureInvocation(t, "transform", "events", in))
+	azureOut := serverlesstest.Read(t, azureBrokers, topic.Readings, len(in))
 
-	want := fingerprints(k8s)
-	if got := fingerprints(lambdaOut); !equal(got, want) {
-		t.Errorf("lambda readings differ from the kubernetes stage's:\n%s", diff(got, want))
+	want := serverlesstest.Fingerprints(k8s)
+	if d := serverlesstest.DiffFingerprints(serverlesstest.Fingerprints(lambdaOut), want); d != "" {
+		t.Errorf("lambda readings differ from the kubernetes stage's:\n%s", d)
 	}
-	if got := fingerprints(azureOut); !equal(got, want) {
-		t.Errorf("azure readings differ from the kubernetes stage's:\n%s", diff(got, want))
+	if d := serverlesstest.DiffFingerprints(serverlesstest.Fingerprints(azureOut), want); d != "" {
+		t.Errorf("azure readings differ from the kubernetes stage's:\n%s", d)
 	}
 }
 
@@ -70,52 +68,9 @@ func postAzure(t *testing.T, brokers string, body []byte) {
 		t.Fatal(err)
 	}
 	defer rt.Close(t.Context())
-	srv := httptest.NewServer(&azfunc.Handler{Core: rt.Handler, Client: rt.Client.Client, Logger: rt.Logger, Binding: "events"})
+	srv := httptest.NewServer(&azfunc.Handler{Core: rt.Handler, Logger: rt.Logger, Binding: "events"})
 	defer srv.Close()
-	resp, err := http.Post(srv.URL+"/transform", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	if status, out := serverlesstest.PostAzure(t, srv.URL, body); status != http.StatusOK {
+		t.Fatalf("azure: status %d, logs %q", status, out.Logs)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("azure: status %d: %s", resp.StatusCode, b)
-	}
-}
-
-// fingerprints renders what must match byte for byte, one string per
-// reading, in order.
-func fingerprints(recs []*kgo.Record) []string {
-	out := make([]string, len(recs))
-	for i, r := range recs {
-		var b strings.Builder
-		fmt.Fprintf(&b, "key=%q ts=%d value=%x", r.Key, r.Timestamp.UnixMilli(), r.Value)
-		for _, h := range r.Headers {
-			if h.Key == "traceparent" || h.Key == "tracestate" {
-				continue
-			}
-			fmt.Fprintf(&b, " %s=%q", h.Key, h.Value)
-		}
-		out[i] = b.String()
-	}
-	return out
-}
-
-func equal(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }
-
-func diff(got, want []string) string {
-	var b strings.Builder
-	for i := range max(len(got), len(want)) {
-		var g, w string
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(want) {
-			w = want[i]
-		}
-		if g != w {
-			fmt.Fprintf(&b, "reading %d\n got  %s\n want %s\n", i, g, w)
-		}
-	}
-	return b.String()
 }

@@ -4,77 +4,71 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/plugin/kotel"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless"
 )
 
-// Failure is an input record that can never be transformed (a poison record)
-// and why. Retrying it gives the same error, so the platform must park it.
-type Failure struct {
-	Record *kgo.Record
-	Err    error
-}
-
-// Result is what one batch became.
-type Result struct {
-	// Outputs are the records to publish, in input order.
-	Outputs []*kgo.Record
-	// Poison are the inputs that failed for good, in input order.
-	Poison []Failure
-}
-
-// Handler transforms batches of records. It holds no state between batches,
-// which is what a serverless instance can promise.
+// Handler transforms batches of records and publishes the readings. It
+// holds no state between batches, which is what a serverless instance can
+// promise. It is the serverless.Core of both platform adapters.
 type Handler struct {
 	// Transform is the same step the Kubernetes service runs
 	// (pipeline.Stage.Transform).
 	Transform eventbus.Transform
+	// Client publishes readings and dead letters.
+	Client *kgo.Client
 	// Propagator extracts the producer's trace context from record headers.
 	Propagator propagation.TextMapPropagator
 	// Tracer starts one process span per record, a child of the producer's.
 	Tracer trace.Tracer
+	// Now stamps dead letters; nil is time.Now.
+	Now func() time.Time
 }
 
-// Process transforms batch. A record whose transform fails for good is
-// returned in Result.Poison; an error means the whole batch must be retried
-// (the decoder is shutting down or ctx ended), and nothing may be published.
-func (h *Handler) Process(ctx context.Context, batch []*kgo.Record) (Result, error) {
-	var res Result
-	for _, in := range batch {
-		outs, err := h.one(ctx, in)
+// Process transforms b and publishes its readings (and, if b asks, the
+// poison records' dead letters), acknowledged by the brokers before it
+// returns. A record whose transform fails for good is a Failure in the
+// Result; an error (the decoder shutting down, ctx ended, the brokers
+// refusing) means the whole batch must be retried.
+func (h *Handler) Process(ctx context.Context, b serverless.Batch) (serverless.Result, error) {
+	var (
+		res  serverless.Result
+		outs []*kgo.Record
+	)
+	for _, in := range b.Records {
+		recs, err := h.one(ctx, in)
 		switch {
 		case transient(ctx, err):
-			return Result{}, fmt.Errorf("transforming %s[%d]@%d: %w", in.Topic, in.Partition, in.Offset, err)
+			return serverless.Result{}, fmt.Errorf("transforming %s[%d]@%d: %w", in.Topic, in.Partition, in.Offset, err)
 		case err != nil:
-			res.Poison = append(res.Poison, Failure{Record: in, Err: err})
+			res.Poison = append(res.Poison, serverless.Failure{Record: in, Err: err})
 		default:
-			res.Outputs = append(res.Outputs, outs...)
+			outs = append(outs, recs...)
 		}
 	}
+	sum := Summary{Records: len(b.Records), Readings: len(outs)}
+	if b.DeadLetter {
+		for _, p := range res.Poison {
+			outs = append(outs, eventbus.DLQRecord(p.Record, p.Err, h.now()))
+		}
+		sum.DeadLettered = len(res.Poison)
+	}
+	if err := serverless.Publish(ctx, h.Client, outs); err != nil {
+		return serverless.Result{}, err
+	}
+	res.Summary = sum
 	return res, nil
 }
 
 func (h *Handler) one(ctx context.Context, in *kgo.Record) ([]*kgo.Record, error) {
-	// Continue the trace of whoever produced the record: its traceparent
-	// header, not whatever the platform's invocation context carries.
-	pctx := h.Propagator.Extract(ctx, kotel.NewRecordCarrier(in))
-	pctx, span := h.Tracer.Start(pctx, in.Topic+" process",
-		trace.WithSpanKind(trace.SpanKindConsumer),
-		trace.WithAttributes(
-			attribute.String("messaging.system", "kafka"),
-			attribute.String("messaging.operation.type", "process"),
-			attribute.String("messaging.destination.name", in.Topic),
-			attribute.String("messaging.destination.partition.id", strconv.Itoa(int(in.Partition))),
-			attribute.Int64("messaging.kafka.offset", in.Offset),
-		))
+	pctx, span := serverless.ProcessSpan(ctx, h.Propagator, h.Tracer, in)
 	defer span.End()
 	outs, err := h.Transform(pctx, in)
 	if err != nil {
@@ -99,4 +93,11 @@ func transient(ctx context.Context, err error) bool {
 	}
 	return eventbus.IsRetry(err) || ctx.Err() != nil ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }

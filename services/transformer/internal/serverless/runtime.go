@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
@@ -52,6 +54,16 @@ type Runtime struct {
 	Logger    *slog.Logger
 }
 
+// OpenEnv loads the settings from the environment and opens a Runtime for
+// them: what a function instance does once when it starts.
+func OpenEnv(ctx context.Context, program string, opts ...telemetry.Option) (*Runtime, error) {
+	cfg, err := Load(program, os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	return Open(ctx, program, cfg, opts...)
+}
+
 // Open builds a Runtime for cfg. Close it when the instance shuts down.
 func Open(ctx context.Context, program string, cfg Config, opts ...telemetry.Option) (*Runtime, error) {
 	tel, err := telemetry.Setup(ctx, program, opts...)
@@ -64,22 +76,15 @@ func Open(ctx context.Context, program string, cfg Config, opts ...telemetry.Opt
 	}
 	stage := &pipeline.Stage{Decoder: &pipeline.Decoder{}, Encoder: cl.Encoder, Output: cfg.Output}
 	return &Runtime{
-		Handler:   &Handler{Transform: stage.Transform, Propagator: tel.Propagator, Tracer: tel.Tracer(program)},
+		Handler:   &Handler{Transform: stage.Transform, Client: cl.Client, Propagator: tel.Propagator, Tracer: tel.Tracer(program)},
 		Client:    cl,
 		Telemetry: tel,
 		Logger:    tel.Logger,
 	}, nil
 }
 
-// Flush exports the spans of the invocation that just ended: a platform may
-// freeze the instance as soon as the function answers, before a batcher's
-// timer fires.
-func (r *Runtime) Flush(ctx context.Context) error {
-	if f, ok := r.Telemetry.TracerProvider.(interface{ ForceFlush(context.Context) error }); ok {
-		return f.ForceFlush(ctx)
-	}
-	return nil
-}
+// Flush exports the spans of the invocation that just ended.
+func (r *Runtime) Flush(ctx context.Context) error { return serverless.FlushSpans(ctx, r.Telemetry) }
 
 // Close flushes and closes the producer and telemetry.
 func (r *Runtime) Close(ctx context.Context) error {

@@ -1,5 +1,5 @@
 // Package batchtest holds the recorded batch of advertisement records that
-// the serverless targets' tests hand to every target, and an embedded Kafka
-// cluster to publish readings to, so each target's output can be read back
-// and compared byte for byte.
+// the transformer's serverless tests hand to every target, and the cluster
+// they publish readings to (platform/serverless/serverlesstest has the
+// platforms' wire formats and the rest).
 package batchtest

@@ -1,8 +1,7 @@
-package azfunc_test
+package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,11 +13,12 @@ import (
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless/azfunc"
+	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless"
-	"github.com/bluestream/bluestream/services/transformer/internal/serverless/azfunc"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless/batchtest"
 )
 
@@ -34,37 +34,22 @@ func server(t *testing.T, brokers string) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(t.Context()) })
-	mux := http.NewServeMux()
-	mux.Handle("POST /transform", &azfunc.Handler{
-		Core: rt.Handler, Client: rt.Client.Client, Logger: rt.Logger, Binding: "events",
-		Now: func() time.Time { return deadLetteredAt },
-	})
-	srv := httptest.NewServer(mux)
+	rt.Handler.Now = func() time.Time { return deadLetteredAt }
+	srv := httptest.NewServer(routes(rt))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-func post(t *testing.T, srv *httptest.Server, body []byte) (int, azfunc.Response) {
+// post invokes the function as the host does, with recs as its batch.
+func post(t *testing.T, srv *httptest.Server, recs []*kgo.Record) (int, azfunc.Response) {
 	t.Helper()
-	resp, err := http.Post(srv.URL+"/transform", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out azfunc.Response
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("response body: %v", err)
-	}
-	return resp.StatusCode, out
+	return serverlesstest.PostAzure(t, srv.URL+"/"+function, serverlesstest.AzureInvocation(t, function, binding, recs))
 }
 
-func summary(t *testing.T, out azfunc.Response) azfunc.Summary {
+func summary(t *testing.T, out azfunc.Response) serverless.Summary {
 	t.Helper()
-	b, _ := json.Marshal(out.ReturnValue)
-	var s azfunc.Summary
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	var s serverless.Summary
+	serverlesstest.ReturnValue(t, out, &s)
 	return s
 }
 
@@ -96,15 +81,15 @@ func TestGoodBatch(t *testing.T) {
 	srv := server(t, brokers)
 	in := batchtest.Advertisements(t, 40)
 
-	status, out := post(t, srv, batchtest.AzureInvocation(t, in))
+	status, out := post(t, srv, in)
 	if status != http.StatusOK {
 		t.Fatalf("status %d, logs %q", status, out.Logs)
 	}
-	if s := summary(t, out); s != (azfunc.Summary{Records: 3, Readings: 3}) {
+	if s := summary(t, out); s != (serverless.Summary{Records: 3, Readings: 3}) {
 		t.Errorf("return value %+v, want 3 records, 3 readings", s)
 	}
-	checkReadings(t, in, batchtest.Read(t, brokers, topic.Readings, len(in)))
-	if n := batchtest.Count(t, brokers, topic.DLQ(topic.Advertisements)); n != 0 {
+	checkReadings(t, in, serverlesstest.Read(t, brokers, topic.Readings, len(in)))
+	if n := serverlesstest.Count(t, brokers, topic.DLQ(topic.Advertisements)); n != 0 {
 		t.Errorf("%d dead letters from a good batch", n)
 	}
 }
@@ -116,18 +101,18 @@ func TestPoisonRecordGoesToTheDLQ(t *testing.T) {
 	good := batchtest.Advertisements(t, 50)
 	poison := batchtest.Poison(53)
 
-	status, out := post(t, srv, batchtest.AzureInvocation(t, append(append([]*kgo.Record{}, good...), poison)))
+	status, out := post(t, srv, append(append([]*kgo.Record{}, good...), poison))
 	if status != http.StatusOK {
 		t.Fatalf("status %d, logs %q: a poison record must not fail the batch, or it is redelivered forever", status, out.Logs)
 	}
-	if s := summary(t, out); s != (azfunc.Summary{Records: 4, Readings: 3, DeadLettered: 1}) {
+	if s := summary(t, out); s != (serverless.Summary{Records: 4, Readings: 3, DeadLettered: 1}) {
 		t.Errorf("return value %+v", s)
 	}
 	if len(out.Logs) == 0 || !strings.Contains(out.Logs[0], "@53") {
 		t.Errorf("logs %q do not name the dead-lettered offset", out.Logs)
 	}
-	checkReadings(t, good, batchtest.Read(t, brokers, topic.Readings, len(good)))
-	dl := batchtest.Read(t, brokers, topic.DLQ(topic.Advertisements), 1)[0]
+	checkReadings(t, good, serverlesstest.Read(t, brokers, topic.Readings, len(good)))
+	dl := serverlesstest.Read(t, brokers, topic.DLQ(topic.Advertisements), 1)[0]
 	if !bytes.Equal(dl.Value, poison.Value) || !bytes.Equal(dl.Key, poison.Key) {
 		t.Errorf("dead letter %q=%x, want the record unchanged", dl.Key, dl.Value)
 	}
@@ -144,10 +129,10 @@ func TestPoisonRecordGoesToTheDLQ(t *testing.T) {
 func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 	t.Parallel()
 	cluster, brokers := batchtest.Cluster(t)
-	batchtest.DenyProduce(cluster)
+	serverlesstest.DenyProduce(cluster)
 	srv := server(t, brokers)
 
-	status, out := post(t, srv, batchtest.AzureInvocation(t, batchtest.Advertisements(t, 60)))
+	status, out := post(t, srv, batchtest.Advertisements(t, 60))
 	if status != http.StatusInternalServerError {
 		t.Fatalf("status %d, want 500 so the extension redelivers without committing", status)
 	}
@@ -155,8 +140,4 @@ func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 		t.Errorf("logs %q, want the refused publish", out.Logs)
 	}
 
-	status, out = post(t, srv, []byte(`{"Data":{"other":[]},"Metadata":{}}`))
-	if status != http.StatusBadRequest || !strings.Contains(out.Logs[0], `binding "events"`) {
-		t.Errorf("request without the binding: status %d, logs %q", status, out.Logs)
-	}
 }
