@@ -73,13 +73,13 @@ type Forwarder struct {
 	cfg    Config
 	client ingestv1connect.IngestServiceClient
 
-	mu       sync.Mutex
-	queue    []entry
-	next     map[string]uint64
-	closed   bool
-	runCtx   context.Context // Run's: once it ended, a full buffer refuses for good
-	stats    Stats
-	wake     chan struct{}
+	mu     sync.Mutex
+	queue  []entry
+	next   map[string]uint64
+	closed bool
+	runCtx context.Context // Run's: once it ended, a full buffer refuses for good
+	stats  Stats
+	wake   chan struct{}
 }
 
 // New returns a Forwarder; nothing is sent before Run.
