@@ -2,7 +2,6 @@ package consumer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -10,9 +9,7 @@ import (
 
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/services/analyzer/internal/alert"
-	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
-	"github.com/bluestream/bluestream/services/analyzer/internal/mapper"
-	"github.com/bluestream/bluestream/services/analyzer/internal/store"
+	"github.com/bluestream/bluestream/services/analyzer/internal/kafkaio"
 )
 
 // Run consumes until ctx ends or a round fails. On ctx's end it finishes
@@ -71,7 +68,7 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 		if fatal != nil {
 			return
 		}
-		at := analyze.Offset{Partition: partitionOf(r), Offset: r.Offset}
+		at := kafkaio.OffsetOf(r)
 		if r.Attrs.IsControl() {
 			c.engine.Skip(at)
 			return
@@ -79,7 +76,7 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 		// The process span continues the producer's trace from the record's
 		// traceparent, so one advertisement's trace reaches the analyzer.
 		_, span := c.client.ProcessSpan(r)
-		res, err := c.applyRecord(at, r)
+		res, err := kafkaio.Apply(c.engine, r)
 		if err != nil {
 			span.RecordError(err)
 		}
@@ -88,9 +85,9 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 		case err == nil:
 			out.alerts = append(out.alerts, res.Alerts...)
 			c.fresh.applied(res)
-		case isInvalid(err):
+		case kafkaio.IsPoison(err):
 			c.engine.Skip(at) // no-op when applying already claimed it
-			out.dlq = append(out.dlq, eventbus.DLQRecord(r, asDecodeError(err), c.cfg.Now()))
+			out.dlq = append(out.dlq, eventbus.DLQRecord(r, err, c.cfg.Now()))
 			c.log.Warn("dead-lettering record", "topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "err", err)
 		default:
 			fatal = fmt.Errorf("applying %s@%d: %w", at.Partition, at.Offset, err)
@@ -99,56 +96,13 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 	return out, fatal
 }
 
-// applyRecord dispatches on the ce_type header: the enriched topic carries
-// two event types.
-func (c *Consumer) applyRecord(at analyze.Offset, r *kgo.Record) (analyze.Output, error) {
-	typ, _ := eventbus.Header(r, eventbus.HeaderType)
-	switch typ {
-	case readingType:
-		msg, err := decodeReading(r)
-		if err != nil {
-			return analyze.Output{}, err
-		}
-		return c.engine.ApplyReading(at, msg)
-	case erasureType:
-		msg, err := decodeErasure(r)
-		if err != nil {
-			return analyze.Output{}, err
-		}
-		return c.engine.ApplyErasure(at, msg)
-	case "":
-		return analyze.Output{}, &eventbus.DecodeError{Reason: "missing_header", Err: errors.New("no " + eventbus.HeaderType + " header")}
-	}
-	return analyze.Output{}, &eventbus.DecodeError{Reason: "wrong_type",
-		Err: fmt.Errorf("%s %q, want %s or %s", eventbus.HeaderType, typ, readingType, erasureType)}
-}
-
-// asDecodeError gives an engine rejection the dead-letter reason
-// "invalid", like a contract violation caught while decoding.
-func asDecodeError(err error) error {
-	var de *eventbus.DecodeError
-	if errors.As(err, &de) {
-		return err
-	}
-	return &eventbus.DecodeError{Reason: "invalid", Err: err}
-}
-
-func isInvalid(err error) bool {
-	var de *eventbus.DecodeError
-	return errors.As(err, &de) || errors.Is(err, analyze.ErrInvalid)
-}
-
 // finish publishes a round's alerts and dead letters, then commits the
 // engine. Publishing first makes alert output at-least-once.
 func (c *Consumer) finish(ctx context.Context, out round) error {
 	recs := out.dlq
 	for _, ev := range out.alerts {
-		msg, key := mapper.Event(ev, c.zoneOf(ev.Alert.DeviceID))
-		rec, err := c.client.Encoder.Record(ctx, eventbus.Event{
-			Topic: c.cfg.AlertsTopic, Key: key, Msg: msg, Time: ev.At,
-			// A repeat after a crash carries the same ce_id.
-			ID: ev.Alert.ID + "/" + ev.Type.String(),
-		})
+		// A repeat after a crash carries the same ce_id.
+		rec, err := kafkaio.AlertRecord(ctx, c.client.Encoder, c.cfg.AlertsTopic, c.engine, ev)
 		if err != nil {
 			return err
 		}
@@ -171,34 +125,12 @@ func (c *Consumer) finish(ctx context.Context, out round) error {
 	return nil
 }
 
-// zoneOf is the device's last zone, for the alert's zone field.
-func (c *Consumer) zoneOf(deviceID string) string {
-	if deviceID == "" {
-		return ""
-	}
-	d, ok := c.engine.Device(deviceID)
-	if !ok {
-		return ""
-	}
-	return d.Zone.Key()
-}
-
 // caughtUp reports whether the engine has read every partition of the input
 // topic up to its last stable offset.
 func (c *Consumer) caughtUp(ctx context.Context) (bool, error) {
-	ends, err := kadm.NewClient(c.client.Client).ListCommittedOffsets(ctx, c.cfg.InputTopic)
-	if err != nil {
-		if ctx.Err() != nil {
-			return false, nil
-		}
-		return false, fmt.Errorf("listing end offsets of %s: %w", c.cfg.InputTopic, err)
+	caught, err := kafkaio.CaughtUp(ctx, kadm.NewClient(c.client.Client), c.cfg.InputTopic, c.engine.Offsets())
+	if err != nil && ctx.Err() != nil {
+		return false, nil
 	}
-	read := c.engine.Offsets()
-	caught := true
-	ends.Each(func(o kadm.ListedOffset) {
-		if o.Err != nil || read[store.Partition{Topic: o.Topic, Partition: o.Partition}] < o.Offset {
-			caught = false
-		}
-	})
-	return caught, nil
+	return caught, err
 }
