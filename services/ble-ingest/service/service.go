@@ -2,14 +2,25 @@
 // publisher, the IngestService handlers and whichever local source is chosen.
 // Its binary runs it alone; the stack can run it beside the other services in
 // one process.
+//
+// With --ingest-endpoint it is an edge gateway instead: no Kafka and no
+// IngestService of its own; the local sources' batches go to the remote
+// IngestService through package forward.
 package service
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
+	"sync"
 	"time"
 
+	"connectrpc.com/connect"
+	"connectrpc.com/otelconnect"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/gen/bluestream/ingest/v1/ingestv1connect"
@@ -17,6 +28,7 @@ import (
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/topic"
+	"github.com/bluestream/bluestream/services/ble-ingest/internal/forward"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/ingest"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/publish"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/server"
@@ -32,8 +44,21 @@ type service struct {
 	topic   string
 	limits  ingest.Config
 	sources sources
+	remote  remote
 
 	maxInFlightBytes int
+}
+
+// remote is the upstream IngestService of a gateway.
+type remote struct {
+	Endpoint     string
+	CAFile       string
+	CertFile     string
+	KeyFile      string
+	MaxBuffered  int
+	DrainTimeout time.Duration
+
+	tls *tls.Config
 }
 
 // sources are the optional local sources.
@@ -68,22 +93,35 @@ func (s *service) Flags(l *config.Loader) {
 	l.Float(&s.sources.SimulateSpeed, "simulate-speed", 1, "virtual seconds per real second; 0 as fast as possible")
 	l.Duration(&s.sources.SimulateFor, "simulate-for", 0, "virtual time to simulate; 0 runs until stopped")
 	l.Int(&s.sources.HCIDevice, "hci", -1, "scan passively on this local HCI device (Linux), e.g. 0 for hci0; -1 off")
-	l.String(&s.sources.HCIGateway, "hci-gateway-id", "local", "gateway id stamped on advertisements from --hci")
+	l.String(&s.sources.HCIGateway, "hci-gateway-id", "", "gateway id stamped on advertisements from --hci; default \"local\", or when forwarding the client certificate's common name, else the host name")
 	l.Int(&s.sources.BatchSize, "source-batch-size", 200, "advertisements per batch from local sources")
+	l.String(&s.remote.Endpoint, "ingest-endpoint", "", "run as an edge gateway: send the local sources' batches to this remote IngestService (http:// cleartext HTTP/2, https:// TLS) instead of Kafka, whose settings are then ignored")
+	l.String(&s.remote.CAFile, "ingest-tls-ca", "", "PEM roots that verify an https --ingest-endpoint; default the system's")
+	l.String(&s.remote.CertFile, "ingest-tls-cert", "", "PEM client certificate presented to an https --ingest-endpoint (with --ingest-tls-key); reread at each connection")
+	l.String(&s.remote.KeyFile, "ingest-tls-key", "", "PEM private key of --ingest-tls-cert")
+	l.Int(&s.remote.MaxBuffered, "ingest-buffer", 100*ingest.MaxBatch, "advertisements held for --ingest-endpoint until it acknowledged them; when full, replay and simulation pause and HCI drops the newest reports")
+	l.Duration(&s.remote.DrainTimeout, "ingest-drain-timeout", 10*time.Second, "on shutdown, how long to go on sending what is buffered for --ingest-endpoint")
 }
 
 // Validate implements app.Service.
 func (s *service) Validate() error {
 	s.limits.MaxInFlightBytes = int64(s.maxInFlightBytes)
 	var errs []error
-	if err := s.kafka.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if s.topic == "" {
-		errs = append(errs, config.Invalid("topic", "must not be empty"))
-	}
-	if err := s.limits.Validate(); err != nil {
-		errs = append(errs, config.Invalid("max-in-flight-advertisements", "%v", err))
+	if s.remote.Endpoint != "" {
+		errs = append(errs, s.validateRemote()...)
+	} else {
+		if err := s.kafka.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if s.topic == "" {
+			errs = append(errs, config.Invalid("topic", "must not be empty"))
+		}
+		if err := s.limits.Validate(); err != nil {
+			errs = append(errs, config.Invalid("max-in-flight-advertisements", "%v", err))
+		}
+		if s.sources.HCIGateway == "" {
+			s.sources.HCIGateway = "local"
+		}
 	}
 	if s.sources.ReplaySpeed < 0 {
 		errs = append(errs, config.Invalid("replay-speed", "must be 0 or more, got %v", s.sources.ReplaySpeed))
@@ -100,32 +138,90 @@ func (s *service) Validate() error {
 	return errors.Join(errs...)
 }
 
+func (s *service) validateRemote() []error {
+	var errs []error
+	if _, err := forward.ParseEndpoint(s.remote.Endpoint); err != nil {
+		errs = append(errs, config.Invalid("ingest-endpoint", "%v", err))
+	}
+	if s.sources.ReplayFile == "" && !s.sources.Simulate && s.sources.HCIDevice < 0 {
+		errs = append(errs, config.Invalid("ingest-endpoint", "a gateway forwards its local sources: set --hci, --replay-file or --simulate"))
+	}
+	if s.remote.MaxBuffered < ingest.MaxBatch {
+		errs = append(errs, config.Invalid("ingest-buffer", "need room for one full batch of %d, got %d", ingest.MaxBatch, s.remote.MaxBuffered))
+	}
+	if s.remote.DrainTimeout <= 0 {
+		errs = append(errs, config.Invalid("ingest-drain-timeout", "must be positive, got %v", s.remote.DrainTimeout))
+	}
+	cfg, err := forward.TLSConfig(s.remote.CAFile, s.remote.CertFile, s.remote.KeyFile)
+	if err != nil {
+		errs = append(errs, config.Invalid("ingest-tls-cert", "%v", err))
+	}
+	s.remote.tls = cfg
+	if s.sources.HCIGateway == "" {
+		id, err := defaultGatewayID(s.remote.CertFile)
+		if err != nil {
+			errs = append(errs, config.Invalid("hci-gateway-id", "none given and %v", err))
+		}
+		s.sources.HCIGateway = id
+	}
+	return errs
+}
+
+// defaultGatewayID names a forwarding gateway that was given no id: every
+// gateway needs its own, because the remote tells retries apart by gateway
+// and sequence. The client certificate enrolment issued names the gateway the
+// remote authenticates; without one, the host name is the next best thing.
+func defaultGatewayID(certFile string) (string, error) {
+	if certFile != "" {
+		pemBytes, err := os.ReadFile(certFile)
+		if err != nil {
+			return "", err
+		}
+		if block, _ := pem.Decode(pemBytes); block != nil {
+			if c, err := x509.ParseCertificate(block.Bytes); err == nil && c.Subject.CommonName != "" {
+				return c.Subject.CommonName, nil
+			}
+		}
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		return "", fmt.Errorf("the host name is unknown (%v)", err)
+	}
+	return host, nil
+}
+
 // Start implements app.Service.
 func (s *service) Start(_ context.Context, env *app.Env) error {
-	// The producer's own buffer is bounded like ingest's in-flight limit, and
-	// records give up after a while so a stuck publish frees its room.
-	client, err := eventbus.NewClient(s.kafka, env.Telemetry, "//bluestream/ble-ingest", "",
-		kgo.MaxBufferedRecords(s.limits.MaxInFlightAdvertisements), kgo.RecordDeliveryTimeout(2*time.Minute))
-	if err != nil {
-		return err
+	var sink source.Sink
+	var fwd *forward.Forwarder
+	if s.remote.Endpoint != "" {
+		f, err := s.forwarder(env)
+		if err != nil {
+			return err
+		}
+		sink, fwd = f, f
+	} else {
+		in, err := s.startKafka(env)
+		if err != nil {
+			return err
+		}
+		sink = in
 	}
-	in, err := ingest.New(s.limits, publish.Kafka{Client: client, Topic: s.topic})
-	if err != nil {
-		client.Close()
-		return err
-	}
-	env.Server.Register(ingestv1connect.IngestServiceName)(ingestv1connect.NewIngestServiceHandler(server.New(in), env.Server.HandlerOptions()...))
-	env.Go("kafka client", func(ctx context.Context) error {
-		<-ctx.Done()
-		client.Close()
-		return nil
-	})
 	feeder := func() *source.Feeder {
-		return &source.Feeder{Sink: in, BatchSize: s.sources.BatchSize, NextSequence: uint64(time.Now().UnixMicro()), Logger: env.Logger}
+		return &source.Feeder{Sink: sink, BatchSize: s.sources.BatchSize, NextSequence: uint64(time.Now().UnixMicro()), Logger: env.Logger}
+	}
+	// The forwarder closes once every source has flushed its last batch.
+	var sourcesRunning sync.WaitGroup
+	goSource := func(name string, loop func(ctx context.Context) error) {
+		sourcesRunning.Add(1)
+		env.Go(name, func(ctx context.Context) error {
+			defer sourcesRunning.Done()
+			return loop(ctx)
+		})
 	}
 	if s.sources.ReplayFile != "" {
 		r := source.Replay{Path: s.sources.ReplayFile, Speed: s.sources.ReplaySpeed, GatewayID: s.sources.ReplayGateway}
-		env.Go("replay", func(ctx context.Context) error {
+		goSource("replay", func(ctx context.Context) error {
 			f := feeder()
 			stats, err := r.Run(ctx, f)
 			env.Logger.Info("replay finished", "file", r.Path, "sent", f.Sent(), "skipped", f.Skipped(), "records", stats.Records, "bad_crc", stats.BadCRC, "malformed", stats.Malformed, "err", err)
@@ -138,11 +234,67 @@ func (s *service) Start(_ context.Context, env *app.Env) error {
 			return fmt.Errorf("--simulate: %w", err)
 		}
 		run := source.Simulate{Sim: sim, Speed: s.sources.SimulateSpeed, Duration: s.sources.SimulateFor}
-		env.Go("simulator", func(ctx context.Context) error { return run.Run(ctx, feeder()) })
+		goSource("simulator", func(ctx context.Context) error { return run.Run(ctx, feeder()) })
 	}
 	if s.sources.HCIDevice >= 0 {
 		dev, gw := s.sources.HCIDevice, s.sources.HCIGateway
-		env.Go("hci", func(ctx context.Context) error { return source.ScanHCI(ctx, dev, gw, feeder()) })
+		goSource("hci", func(ctx context.Context) error { return source.ScanHCI(ctx, dev, gw, feeder()) })
+	}
+	if fwd != nil {
+		env.Logger.Info("forwarding to remote ingest", "endpoint", s.remote.Endpoint, "hci_gateway_id", s.sources.HCIGateway)
+		go func() {
+			sourcesRunning.Wait()
+			fwd.Close()
+		}()
+		env.Go("forward", func(ctx context.Context) error {
+			err := fwd.Run(ctx)
+			st := fwd.Stats()
+			env.Logger.Info("forwarding stopped", "acknowledged", st.Acknowledged, "duplicate_batches", st.DuplicateBatches,
+				"rejected", st.Rejected, "failed_rounds", st.FailedRounds, "unsent", st.Buffered, "err", err)
+			return err
+		})
 	}
 	return nil
+}
+
+func (s *service) forwarder(env *app.Env) (*forward.Forwarder, error) {
+	tracing, err := otelconnect.NewInterceptor(
+		otelconnect.WithTracerProvider(env.Telemetry.TracerProvider),
+		otelconnect.WithMeterProvider(env.Telemetry.MeterProvider),
+		otelconnect.WithPropagator(env.Telemetry.Propagator),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("creating otel interceptor: %w", err)
+	}
+	return forward.New(forward.Config{
+		Endpoint:      s.remote.Endpoint,
+		TLS:           s.remote.tls,
+		ClientOptions: []connect.ClientOption{connect.WithInterceptors(tracing)},
+		MaxBuffered:   s.remote.MaxBuffered,
+		DrainTimeout:  s.remote.DrainTimeout,
+		Logger:        env.Logger,
+		Meter:         env.Telemetry.Meter("github.com/bluestream/bluestream/services/ble-ingest/forward"),
+	})
+}
+
+func (s *service) startKafka(env *app.Env) (*ingest.Ingester, error) {
+	// The producer's own buffer is bounded like ingest's in-flight limit, and
+	// records give up after a while so a stuck publish frees its room.
+	client, err := eventbus.NewClient(s.kafka, env.Telemetry, "//bluestream/ble-ingest", "",
+		kgo.MaxBufferedRecords(s.limits.MaxInFlightAdvertisements), kgo.RecordDeliveryTimeout(2*time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	in, err := ingest.New(s.limits, publish.Kafka{Client: client, Topic: s.topic})
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	env.Server.Register(ingestv1connect.IngestServiceName)(ingestv1connect.NewIngestServiceHandler(server.New(in), env.Server.HandlerOptions()...))
+	env.Go("kafka client", func(ctx context.Context) error {
+		<-ctx.Done()
+		client.Close()
+		return nil
+	})
+	return in, nil
 }

@@ -11,6 +11,10 @@
 // as duplicates. Each gateway gets its own consecutive sequence numbers, which
 // keeps a resent round inside that window.
 //
+// A batch not yet sent takes in its gateway's following batches, up to
+// ingest.MaxBatch advertisements: while the remote is slow or away, batches
+// grow instead of multiplying, so catching up costs few round trips.
+//
 // When the buffer is full, Ingest refuses with ingest.ErrOverloaded and
 // queues nothing: the source's Feeder waits and tries again, so a replay or
 // the simulator pauses and the HCI scanner's radio queue fills up and drops
@@ -65,6 +69,9 @@ type Stats struct {
 type entry struct {
 	batch *ingestv1.Batch
 	ads   int
+	// sent is set once a round took the batch: from then on it is resent
+	// as it is, never grown.
+	sent bool
 }
 
 // Forwarder buffers batches and sends them to a remote IngestService. Ingest
@@ -74,7 +81,8 @@ type Forwarder struct {
 	client ingestv1connect.IngestServiceClient
 
 	mu     sync.Mutex
-	queue  []entry
+	queue  []*entry
+	open   map[string]*entry // each gateway's newest batch while it is unsent
 	next   map[string]uint64
 	closed bool
 	runCtx context.Context // Run's: once it ended, a full buffer refuses for good
@@ -103,6 +111,7 @@ func New(cfg Config) (*Forwarder, error) {
 		cfg:    cfg,
 		client: ingestv1connect.NewIngestServiceClient(hc, cfg.Endpoint, opts...),
 		next:   map[string]uint64{},
+		open:   map[string]*entry{},
 		wake:   make(chan struct{}, 1),
 	}
 	if cfg.Meter != nil {
@@ -114,7 +123,8 @@ func New(cfg Config) (*Forwarder, error) {
 }
 
 // Ingest queues b for the remote and returns at once: Accepted means
-// buffered, not yet published. It renumbers b within its gateway. Errors:
+// buffered, not yet published. It renumbers b within its gateway, or appends
+// it to the gateway's unsent batch when that has room. Errors:
 // *ingest.InvalidError for a batch the contract cannot carry,
 // ingest.ErrOverloaded when the buffer is full, ErrStopping or ErrClosed.
 func (f *Forwarder) Ingest(_ context.Context, b ingest.Batch) (ingest.Result, error) {
@@ -137,10 +147,17 @@ func (f *Forwarder) Ingest(_ context.Context, b ingest.Batch) (ingest.Result, er
 		}
 		return ingest.Result{}, ingest.ErrOverloaded
 	}
-	pb.Sequence = f.sequence(b.GatewayID)
-	f.queue = append(f.queue, entry{batch: pb, ads: n})
 	f.stats.Buffered += n
 	f.signal()
+	if e := f.open[b.GatewayID]; e != nil && e.ads+n <= ingest.MaxBatch {
+		e.batch.Advertisements = append(e.batch.Advertisements, pb.Advertisements...)
+		e.ads += n
+		return ingest.Result{Accepted: n}, nil
+	}
+	pb.Sequence = f.sequence(b.GatewayID)
+	e := &entry{batch: pb, ads: n}
+	f.queue = append(f.queue, e)
+	f.open[b.GatewayID] = e
 	return ingest.Result{Accepted: n}, nil
 }
 
@@ -264,7 +281,7 @@ func (f *Forwarder) undelivered() error {
 	if len(f.queue) == 0 {
 		return nil
 	}
-	return fmt.Errorf("stopped with %d advertisements in %d batches not acknowledged by %s", f.stats.Buffered, len(f.queue), f.cfg.Endpoint)
+	return fmt.Errorf("stopped with %d advertisements (%d batches) not acknowledged by %s", f.stats.Buffered, len(f.queue), f.cfg.Endpoint)
 }
 
 // round streams queued batches, oldest first, including those queued while it
@@ -321,13 +338,21 @@ func (f *Forwarder) isolate(ctx context.Context, n int) error {
 	return nil
 }
 
+// peek returns the i-th oldest batch, which from now on stays as it is.
 func (f *Forwarder) peek(i int) (*ingestv1.Batch, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if i >= len(f.queue) {
 		return nil, false
 	}
-	return f.queue[i].batch, true
+	e := f.queue[i]
+	if !e.sent {
+		e.sent = true
+		if f.open[e.batch.GetGatewayId()] == e {
+			delete(f.open, e.batch.GetGatewayId())
+		}
+	}
+	return e.batch, true
 }
 
 // pop drops the n oldest batches and returns how many advertisements they held.
