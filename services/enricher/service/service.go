@@ -34,6 +34,7 @@ func New() app.Service { return &service{} }
 type service struct {
 	kafka                           eventbus.Config
 	group, transactionalID          string
+	registryWriterID                string
 	readings, enriched, registryLog string
 	keystoreFile                    string
 	keyPeriod                       time.Duration
@@ -45,6 +46,7 @@ func (s *service) Flags(l *config.Loader) {
 	l.String(&s.group, "group", "enricher", "Kafka consumer group of the stream")
 	host, _ := os.Hostname()
 	l.String(&s.transactionalID, "transactional-id", "enricher-"+host, "Kafka transactional id, unique per instance and stable across its restarts")
+	l.String(&s.registryWriterID, "registry-transactional-id", "enricher-registry", "Kafka transactional id of registry writes, the same for every instance of one deployment: taking it over fences the instance that wrote before")
 	l.String(&s.readings, "readings-topic", topic.Readings, "topic of ReadingDecoded events")
 	l.String(&s.enriched, "enriched-topic", topic.Enriched, "topic for ReadingEnriched and SubjectErased")
 	l.String(&s.registryLog, "registry-topic", topic.RegistryEvents, "topic of registry events (the registry's log)")
@@ -58,7 +60,7 @@ func (s *service) Validate() error {
 		return err
 	}
 	for _, f := range []struct{ name, value string }{
-		{"group", s.group}, {"transactional-id", s.transactionalID}, {"readings-topic", s.readings},
+		{"group", s.group}, {"transactional-id", s.transactionalID}, {"registry-transactional-id", s.registryWriterID}, {"readings-topic", s.readings},
 		{"enriched-topic", s.enriched}, {"registry-topic", s.registryLog}, {"keystore-file", s.keystoreFile},
 	} {
 		if f.value == "" {
@@ -95,8 +97,7 @@ func (s *service) Start(ctx context.Context, env *app.Env) error {
 	}
 	stage := &stream.Stage{Enricher: enricher, Encoder: eventbus.Encoder{Source: source}, Output: s.enriched, Period: period}
 
-	tail, err := eventbus.NewClient(s.kafka, env.Telemetry, source, "",
-		kgo.ConsumeTopics(s.registryLog), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	tail, err := eventbus.NewClient(s.kafka, env.Telemetry, source, "", registrylog.ClientOpts(s.registryLog)...)
 	if err != nil {
 		return err
 	}
@@ -112,11 +113,15 @@ func (s *service) Start(ctx context.Context, env *app.Env) error {
 	env.Logger.Info("registry replayed", "events", follower.Applied())
 	env.Go("registry follower", func(ctx context.Context) error { defer tail.Close(); return follower.Run(ctx) })
 
-	producer, err := eventbus.NewClient(s.kafka, env.Telemetry, source, "")
-	if err != nil {
-		return err
-	}
-	srv := &server.Server{Registry: reg, Events: events, Producer: producer.Client, Encoder: producer.Encoder,
+	writer := &registrylog.Writer{Follower: follower, NewClient: func() (*kgo.Client, error) {
+		c, err := eventbus.NewClient(s.kafka, env.Telemetry, source, "", kgo.TransactionalID(s.registryWriterID))
+		if err != nil {
+			return nil, err
+		}
+		return c.Client, nil
+	}}
+	env.Go("registry writer", func(ctx context.Context) error { <-ctx.Done(); writer.Close(); return nil })
+	srv := &server.Server{Registry: reg, Events: events, Log: writer, Encoder: eventbus.Encoder{Source: source},
 		RegistryTopic: s.registryLog, EnrichedTopic: s.enriched, Pseudonyms: pseudo, Policy: privacy.DefaultPolicy(),
 		OnErased: stage.Erased}
 	env.Server.Register(registryv1connect.RegistryServiceName)(registryv1connect.NewRegistryServiceHandler(srv, env.Server.HandlerOptions()...))
@@ -129,11 +134,9 @@ func (s *service) Start(ctx context.Context, env *app.Env) error {
 	sess, err := kgo.NewGroupTransactSession(append(opts, hooks, kgo.ConsumerGroup(s.group), kgo.ConsumeTopics(s.readings),
 		kgo.TransactionalID(s.transactionalID), kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.RequireStableFetchOffsets())...)
 	if err != nil {
-		producer.Close()
 		return fmt.Errorf("joining group %s: %w", s.group, err)
 	}
 	env.Go("stream", func(ctx context.Context) error {
-		defer producer.Close()
 		defer sess.Close() // an open transaction stays uncommitted; the next instance fences and aborts it
 		return stream.Run(ctx, sess, stage)
 	})

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"sync/atomic"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	registryv1 "github.com/bluestream/bluestream/gen/bluestream/registry/v1"
@@ -19,8 +18,9 @@ import (
 )
 
 // Follower applies registry events from the topic to a registry. Its client must
-// consume the topic from the start without a consumer group: every instance needs
-// the whole history, not a share of it.
+// consume the topic from the start without a consumer group (every instance needs
+// the whole history, not a share of it), read committed, and keep control
+// records, whose offsets tell how far the log has been read: ClientOpts.
 type Follower struct {
 	Client   *kgo.Client
 	Topic    string
@@ -31,46 +31,53 @@ type Follower struct {
 	// drops the device's window state.
 	OnErased func(ctx context.Context, e registry.DeviceErased) error
 
-	applied atomic.Int64
+	applied  atomic.Int64
+	position position
+}
+
+// ClientOpts are the consumer options a Follower's client needs for topic.
+func ClientOpts(topic string) []kgo.Opt {
+	return []kgo.Opt{
+		kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		// Writes are transactional: an aborted command must never reach a
+		// projection, and the commit markers must count as read.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords(),
+	}
 }
 
 // Applied counts the events applied so far, for tests and metrics.
 func (f *Follower) Applied() int64 { return f.applied.Load() }
 
-// CatchUp applies every event up to the end of the topic as it is when CatchUp
-// starts, and returns once they are all in the projection.
+// CatchUp applies every event committed when CatchUp starts, and returns once
+// they are all in the projection. It polls the client itself: call it before Run.
 func (f *Follower) CatchUp(ctx context.Context) error {
-	ends, err := kadm.NewClient(f.Client).ListEndOffsets(ctx, f.Topic)
+	ends, err := CommittedEnds(ctx, f.Client, f.Topic)
 	if err != nil {
-		return fmt.Errorf("listing end offsets of %s: %w", f.Topic, err)
+		return err
 	}
-	if err := ends.Error(); err != nil {
-		return fmt.Errorf("listing end offsets of %s: %w", f.Topic, err)
-	}
-	pending := make(map[int32]int64)
-	ends.Each(func(o kadm.ListedOffset) {
-		if o.Offset > 0 {
-			pending[o.Partition] = o.Offset
-		}
-	})
-	for len(pending) > 0 {
-		fetches := f.Client.PollFetches(ctx)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err := eventbus.FetchErrors(fetches); err != nil {
+	for !f.position.reached(ends) {
+		if err := f.poll(ctx); err != nil {
 			return err
 		}
-		if err := f.applyAll(ctx, fetches); err != nil {
-			return err
-		}
-		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
-			if n := len(p.Records); n > 0 && p.Records[n-1].Offset+1 >= pending[p.Partition] {
-				delete(pending, p.Partition)
-			}
-		})
 	}
 	return nil
+}
+
+// WaitFor returns once Run has applied everything before ends (from
+// CommittedEnds), so a command is decided against every event committed before.
+func (f *Follower) WaitFor(ctx context.Context, ends map[int32]int64) error {
+	return f.position.wait(ctx, ends)
+}
+
+func (f *Follower) poll(ctx context.Context) error {
+	fetches := f.Client.PollFetches(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err := eventbus.FetchErrors(fetches); err != nil {
+		return err
+	}
+	return f.applyAll(ctx, fetches)
 }
 
 // Run follows the topic until ctx ends; an event that cannot be applied stops it,
@@ -96,9 +103,13 @@ func (f *Follower) applyAll(ctx context.Context, fetches kgo.Fetches) error {
 		if len(errs) > 0 {
 			return
 		}
-		if err := f.apply(ctx, r); err != nil {
-			errs = append(errs, fmt.Errorf("applying %s[%d]@%d: %w", r.Topic, r.Partition, r.Offset, err))
+		if !r.Attrs.IsControl() {
+			if err := f.apply(ctx, r); err != nil {
+				errs = append(errs, fmt.Errorf("applying %s[%d]@%d: %w", r.Topic, r.Partition, r.Offset, err))
+				return
+			}
 		}
+		f.position.advance(r.Partition, r.Offset+1)
 	})
 	return errors.Join(errs...)
 }

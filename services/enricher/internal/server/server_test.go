@@ -10,7 +10,6 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/google/go-cmp/cmp"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"google.golang.org/grpc"
@@ -37,21 +36,23 @@ import (
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	addr    string
-	cluster *kafkatest.Cluster
-	keys    privacy.Keystore
-	live    *registry.Registry
-	events  mapper.Events
+	addr     string
+	cluster  *kafkatest.Cluster
+	follower *registrylog.Follower
+	keys     privacy.Keystore
+	live     *registry.Registry
+	events   mapper.Events
 }
 
 func start(t *testing.T) *fixture {
 	t.Helper()
-	cluster := kafkatest.New(t, "azure", kfake.SeedTopics(2, topic.RegistryEvents, topic.Enriched))
-	cl, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
+	return startOn(t, kafkatest.New(t, "azure", kfake.SeedTopics(2, topic.RegistryEvents, topic.Enriched)))
+}
+
+// startOn starts one enricher instance's registry API on cluster: the
+// projection, its follower, the writer and the RPC server.
+func startOn(t *testing.T, cluster *kafkatest.Cluster, tailOpts ...kgo.Opt) *fixture {
+	t.Helper()
 	keys := privacy.NewMemoryKeystore()
 	sealer, _ := privacy.NewSealer(keys)
 	pseudo, err := privacy.NewPseudonymizer(keys, privacy.Period{Length: 24 * time.Hour})
@@ -60,8 +61,9 @@ func start(t *testing.T) *fixture {
 	}
 	clock := func() time.Time { return t0 }
 	f := &fixture{cluster: cluster, keys: keys, live: registry.New(clock), events: mapper.Events{Sealer: sealer}}
+	writer := f.follow(t, tailOpts...)
 	srv := &server.Server{
-		Registry: f.live, Events: f.events, Producer: cl,
+		Registry: f.live, Events: f.events, Log: writer,
 		Encoder:       eventbus.Encoder{Source: "//bluestream/enricher", Now: clock},
 		RegistryTopic: topic.RegistryEvents, EnrichedTopic: topic.Enriched,
 		Pseudonyms: pseudo, Policy: privacy.DefaultPolicy(), Now: clock,
@@ -87,6 +89,36 @@ func start(t *testing.T) *fixture {
 	return f
 }
 
+// follow replays the registry topic into f.live, keeps following it, and
+// returns the writer that appends to it.
+func (f *fixture) follow(t *testing.T, tailOpts ...kgo.Opt) *registrylog.Writer {
+	t.Helper()
+	seeds := kgo.SeedBrokers(f.cluster.ListenAddrs()...)
+	tail, err := kgo.NewClient(append(registrylog.ClientOpts(topic.RegistryEvents), append(tailOpts, seeds)...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.follower = &registrylog.Follower{Client: tail, Topic: topic.RegistryEvents, Events: f.events, Registry: f.live}
+	if err := f.follower.CatchUp(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.follower.Run(ctx) }()
+	w := &registrylog.Writer{Follower: f.follower, NewClient: func() (*kgo.Client, error) {
+		return kgo.NewClient(seeds, kgo.TransactionalID("enricher-registry"))
+	}}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("registry follower: %v", err)
+		}
+		tail.Close()
+		w.Close()
+	})
+	return w
+}
+
 func (f *fixture) connect() registryv1connect.RegistryServiceClient {
 	return registryv1connect.NewRegistryServiceClient(http.DefaultClient, "http://"+f.addr)
 }
@@ -101,21 +133,20 @@ func (f *fixture) grpc(t *testing.T) *grpc.ClientConn {
 	return conn
 }
 
-// endOffsets sums the registry topic's end offsets: the number of records appended.
-func (f *fixture) endOffsets(t *testing.T) int64 {
+// appended replays the registry topic into a fresh projection and returns how
+// many events it holds: what was committed, aborted transactions left out.
+func (f *fixture) appended(t *testing.T) int64 {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(f.cluster.ListenAddrs()...))
+	cl, err := kgo.NewClient(append(registrylog.ClientOpts(topic.RegistryEvents), kgo.SeedBrokers(f.cluster.ListenAddrs()...))...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	ends, err := kadm.NewClient(cl).ListEndOffsets(t.Context(), topic.RegistryEvents)
-	if err != nil {
+	replay := &registrylog.Follower{Client: cl, Topic: topic.RegistryEvents, Events: f.events, Registry: registry.New(time.Now)}
+	if err := replay.CatchUp(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	var n int64
-	ends.Each(func(o kadm.ListedOffset) { n += o.Offset })
-	return n
+	return replay.Applied()
 }
 
 func placement(zone string, x float64) *registryv1.GatewayPlacement {
@@ -147,7 +178,7 @@ func TestCommandsThroughConnectAndGRPC(t *testing.T) {
 	if got.GetPlacement().GetZone() != "kitchen" || got.GetVersion() != 2 {
 		t.Errorf("get gateway over grpc: %v, want zone kitchen at version 2", &got)
 	}
-	if n := f.endOffsets(t); n != 2 {
+	if n := f.appended(t); n != 2 {
 		t.Errorf("registry topic holds %d records, want 2", n)
 	}
 }
@@ -161,7 +192,7 @@ func TestRejectedCommandsAppendNothing(t *testing.T) {
 	if _, err := f.connect().RegisterGateway(ctx, connect.NewRequest(&registryv1.RegisterGatewayRequest{GatewayId: "gw-1", Tenant: "acme", Placement: placement("lobby", 0)})); err != nil {
 		t.Fatal(err)
 	}
-	before := f.endOffsets(t)
+	before := f.appended(t)
 	tests := []struct {
 		name      string
 		procedure string
@@ -208,7 +239,7 @@ func TestRejectedCommandsAppendNothing(t *testing.T) {
 	if connect.CodeOf(err) != connect.CodeAborted {
 		t.Errorf("connect: %v, want aborted", err)
 	}
-	if after := f.endOffsets(t); after != before {
+	if after := f.appended(t); after != before {
 		t.Errorf("rejected commands appended %d records", after-before)
 	}
 }
@@ -251,7 +282,7 @@ func TestReplayGivesTheLiveProjection(t *testing.T) {
 		t.Errorf("erased %v, want the phone and the badge of the same owner", got)
 	}
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(f.cluster.ListenAddrs()...), kgo.ConsumeTopics(topic.RegistryEvents), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl, err := kgo.NewClient(append(registrylog.ClientOpts(topic.RegistryEvents), kgo.SeedBrokers(f.cluster.ListenAddrs()...))...)
 	if err != nil {
 		t.Fatal(err)
 	}

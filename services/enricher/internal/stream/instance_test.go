@@ -78,23 +78,33 @@ func startInstance(t *testing.T, c *kafkatest.Cluster, keystoreFile string, extr
 	}
 	stage := &stream.Stage{Enricher: enricher, Encoder: eventbus.Encoder{Source: source}, Output: topic.Enriched, Period: period}
 
-	tail, err := eventbus.NewClient(c.Config(), tel, source, "",
-		kgo.ConsumeTopics(topic.RegistryEvents), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	tail, err := eventbus.NewClient(c.Config(), tel, source, "", registrylog.ClientOpts(topic.RegistryEvents)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tail.Close()
 	follower := &registrylog.Follower{Client: tail.Client, Topic: topic.RegistryEvents, Events: events, Registry: reg}
 	if err := follower.CatchUp(t.Context()); err != nil {
 		t.Fatalf("replaying %s: %v", topic.RegistryEvents, err)
 	}
-
-	producer, err := eventbus.NewClient(c.Config(), tel, source, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(producer.Close)
-	srv := &server.Server{Registry: reg, Events: events, Producer: producer.Client, Encoder: producer.Encoder,
+	followCtx, stopFollowing := context.WithCancel(context.Background())
+	followed := make(chan error, 1)
+	go func() { followed <- follower.Run(followCtx) }()
+	writer := &registrylog.Writer{Follower: follower, NewClient: func() (*kgo.Client, error) {
+		w, err := eventbus.NewClient(c.Config(), tel, source, "", kgo.TransactionalID("enricher-registry"))
+		if err != nil {
+			return nil, err
+		}
+		return w.Client, nil
+	}}
+	t.Cleanup(func() {
+		stopFollowing()
+		if err := <-followed; err != nil {
+			t.Errorf("registry follower: %v", err)
+		}
+		tail.Close()
+		writer.Close()
+	})
+	srv := &server.Server{Registry: reg, Events: events, Log: writer, Encoder: eventbus.Encoder{Source: source},
 		RegistryTopic: topic.RegistryEvents, EnrichedTopic: topic.Enriched, Pseudonyms: pseudo, Policy: privacy.DefaultPolicy(),
 		OnErased: stage.Erased}
 

@@ -49,7 +49,7 @@ func TestRunExactlyOnceAcrossCrash(t *testing.T) {
 	var failed atomic.Bool
 	c.ControlKey(int16(kmsg.EndTxn), func(req kmsg.Request) (kmsg.Response, error, bool) {
 		end := req.(*kmsg.EndTxnRequest)
-		if !end.Commit || failed.Swap(true) {
+		if !end.Commit || end.TransactionalID != testTxnID || failed.Swap(true) {
 			return nil, nil, false
 		}
 		resp := end.ResponseKind().(*kmsg.EndTxnResponse)
