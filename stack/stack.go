@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"syscall"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/gen/bluestream/registry/v1/registryv1connect"
+	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/stack/banner"
 	"github.com/bluestream/bluestream/stack/build"
@@ -27,11 +29,17 @@ import (
 // comment states.
 type Config struct {
 	Clusters ClusterConfig
-	// Root is the checkout holding go.work; default: found from the working directory.
+	// Mode is ModeProcess (the default) or ModeInProcess.
+	Mode string
+	// Root is the checkout holding go.work; default: found from the working
+	// directory. Process mode only, as are Binaries and Env.
 	Root string
 	// Binaries maps a service name to a binary built beforehand; services not in
 	// it are built into a temporary directory.
 	Binaries map[string]string
+	// Implementations replaces the app.Service of the named services in
+	// inprocess mode, e.g. with one a test instruments; the others run their own.
+	Implementations map[string]app.Service
 	// BasePort is ble-ingest's port, the others follow it; 0 picks free ports.
 	BasePort int
 	// Simulate runs ble-ingest's simulated fleet of Fleet devices from Seed at
@@ -44,14 +52,14 @@ type Config struct {
 	// LogLevel of the services, "debug" or "info" (the default): the stack
 	// learns where each serves from its info-level "serving" line.
 	LogLevel string
-	// Env is added to every service's environment, e.g. OTEL_* variables.
+	// Env is added to every child process's environment, e.g. OTEL_* variables.
 	Env []string
 	// Grace is how long a service may take to stop; default 20s.
 	Grace time.Duration
 }
 
-// Stack is a running stack in process mode: embedded clusters, and each service
-// a child process.
+// Stack is a running stack: embedded clusters, and each service a child process
+// or, in inprocess mode, goroutines of this one.
 type Stack struct {
 	Clusters *Clusters
 	// URLs maps each running service to its base URL.
@@ -62,7 +70,8 @@ type Stack struct {
 	cfg       Config
 	stateDir  string
 	tmpDirs   []string
-	group     *supervise.Group
+	bins      map[string]string
+	group     *group
 	enroller  *registration.Enroller
 	stopEnrol context.CancelFunc
 	enrolDone chan struct{}
@@ -72,18 +81,19 @@ type Stack struct {
 // the floor plan, and returns once every service answers its health check.
 func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	cfg = withDefaults(cfg)
-	if cfg.LogLevel != "debug" && cfg.LogLevel != "info" {
-		return nil, fmt.Errorf("log level %q: want debug or info, which show where each service serves", cfg.LogLevel)
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
-	s := &Stack{cfg: cfg, URLs: map[string]string{}, group: supervise.NewGroup()}
+	s := &Stack{cfg: cfg, URLs: map[string]string{}, group: newGroup()}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, s.Close())
 		}
 	}()
-	bins, err := s.binaries(ctx)
-	if err != nil {
-		return nil, err
+	if cfg.Mode == ModeProcess {
+		if s.bins, err = s.binaries(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if s.stateDir = cfg.Clusters.DataDir; s.stateDir == "" {
 		if s.stateDir, err = s.tempDir("bluestream-state-"); err != nil {
@@ -95,7 +105,7 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	}
 	hc := h2c.Client()
 	for _, name := range Services {
-		if bins[name] == "" {
+		if slices.Contains(s.Missing, name) {
 			continue
 		}
 		if name == "ble-ingest" {
@@ -105,7 +115,7 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 				return nil, err
 			}
 		}
-		if err := s.startService(ctx, hc, name, bins[name]); err != nil {
+		if err := s.startService(ctx, hc, name); err != nil {
 			return nil, err
 		}
 	}
@@ -125,7 +135,27 @@ func withDefaults(cfg Config) Config {
 	if cfg.Grace == 0 {
 		cfg.Grace = 20 * time.Second
 	}
+	if cfg.Mode == "" {
+		cfg.Mode = ModeProcess
+	}
 	return cfg
+}
+
+func (cfg Config) check() error {
+	switch {
+	case cfg.LogLevel != "debug" && cfg.LogLevel != "info":
+		return fmt.Errorf("log level %q: want debug or info, which show where each service serves", cfg.LogLevel)
+	case !slices.Contains(Modes, cfg.Mode):
+		return fmt.Errorf("mode %q: want %s", cfg.Mode, strings.Join(Modes, " or "))
+	case cfg.Mode == ModeInProcess && len(cfg.Env) > 0:
+		return errSharedEnv
+	}
+	for name := range cfg.Implementations {
+		if builtIn[name] == nil {
+			return fmt.Errorf("implementation for %q: no such service", name)
+		}
+	}
+	return nil
 }
 
 func (s *Stack) tempDir(pattern string) (string, error) {
@@ -152,7 +182,7 @@ func (s *Stack) binaries(ctx context.Context) (map[string]string, error) {
 		switch {
 		case s.cfg.Binaries[name] != "":
 			bins[name] = s.cfg.Binaries[name]
-		case contains(present, name):
+		case slices.Contains(present, name):
 			todo = append(todo, name)
 		default:
 			s.Missing = append(s.Missing, name)
@@ -174,32 +204,35 @@ func (s *Stack) binaries(ctx context.Context) (map[string]string, error) {
 	return bins, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *Stack) startService(ctx context.Context, hc *http.Client, name, bin string) error {
-	p, err := s.group.Start(supervise.Spec{Name: name, Path: bin, Args: s.args(name), Env: s.cfg.Env, Log: s.cfg.Log})
+func (s *Stack) startService(ctx context.Context, hc *http.Client, name string) error {
+	r, err := s.launch(name)
 	if err != nil {
 		return err
 	}
+	s.group.add(name, r)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	addr, err := p.Addr(ctx)
+	addr, err := r.Addr(ctx)
 	if err != nil {
 		return err
 	}
 	url := "http://" + addr
 	if err := health.Wait(ctx, hc, url); err != nil {
-		return fmt.Errorf("%s: %w\n%s", name, err, p.Tail())
+		return fmt.Errorf("%s: %w\n%s", name, err, r.Tail())
 	}
 	s.URLs[name] = url
 	return nil
+}
+
+func (s *Stack) launch(name string) (runner, error) {
+	if s.cfg.Mode == ModeInProcess {
+		return s.runInProcess(name)
+	}
+	p, err := supervise.Start(supervise.Spec{Name: name, Path: s.bins[name], Args: s.args(name), Env: s.cfg.Env, Log: s.cfg.Log})
+	if err != nil {
+		return nil, err
+	}
+	return child{p}, nil
 }
 
 // register puts the office's gateways and agreement into the registry and, when
@@ -254,12 +287,13 @@ func (s *Stack) Enrolled() int {
 	return s.enroller.Enrolled()
 }
 
-// Exited delivers services as they exit; before Close, any exit is a failure.
-func (s *Stack) Exited() <-chan *supervise.Process { return s.group.Exited() }
+// Exited delivers services as they stop, in either mode; before Close, any
+// stop is a failure.
+func (s *Stack) Exited() <-chan Exit { return s.group.exits }
 
 // Banner describes the running stack.
 func (s *Stack) Banner() banner.Info {
-	info := banner.Info{Mode: "process", Missing: s.Missing}
+	info := banner.Info{Mode: s.cfg.Mode, Missing: s.Missing}
 	info.Clusters = []banner.Cluster{
 		{Alias: s.Clusters.Primary.Name, Role: "(primary)", Brokers: s.Clusters.Primary.ListenAddrs()},
 		{Alias: s.Clusters.Mirror.Name, Role: "(mirror)", Brokers: s.Clusters.Mirror.ListenAddrs()},
@@ -275,10 +309,11 @@ func (s *Stack) Banner() banner.Info {
 	return info
 }
 
-// Close stops the services (SIGTERM, newest first, each given the grace
-// period), then the enroller, then the clusters, and removes temporary files.
+// Close stops the services (newest first, each given the grace period: SIGTERM
+// to a child, a cancelled context in process), then the enroller, then the
+// clusters, and removes temporary files.
 func (s *Stack) Close() error {
-	err := s.group.Stop(syscall.SIGTERM, s.cfg.Grace)
+	err := s.group.stop(s.cfg.Grace)
 	if s.stopEnrol != nil {
 		s.stopEnrol()
 		<-s.enrolDone

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/bluestream/bluestream/stack/logtail"
 )
 
 // Spec says how to start one child.
@@ -36,7 +38,7 @@ type Process struct {
 	done  chan struct{} // closed once the child exited and its output is read
 	addr  string
 	err   error // exit status, set before done closes
-	tail  *tail
+	lines *logtail.Lines
 	once  sync.Once
 }
 
@@ -51,7 +53,7 @@ func Start(spec Spec) (*Process, error) {
 	cmd.SysProcAttr = sysProcAttr()
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
-	p := &Process{Spec: spec, cmd: cmd, ready: make(chan struct{}), done: make(chan struct{}), tail: newTail(tailLines)}
+	p := &Process{Spec: spec, cmd: cmd, ready: make(chan struct{}), done: make(chan struct{}), lines: logtail.New(spec.Name, spec.Log, tailLines)}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", spec.Name, err)
 	}
@@ -81,10 +83,7 @@ func (p *Process) scan(r io.Reader) {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		p.tail.add(line)
-		if p.Spec.Log != nil {
-			fmt.Fprintf(p.Spec.Log, "%s | %s\n", p.Spec.Name, line)
-		}
+		p.lines.Add(line)
 		var l logLine
 		// platform/app logs "serving" with the listener's address once the
 		// service started, which is the only reliable source when the port was 0.
@@ -122,7 +121,7 @@ func (p *Process) Err() error {
 }
 
 // Tail returns the child's last lines of output.
-func (p *Process) Tail() string { return p.tail.String() }
+func (p *Process) Tail() string { return p.lines.Tail() }
 
 // Stop sends sig, waits up to grace for the child to exit and kills it after
 // that. It returns the exit status; a kill is an error.

@@ -1,6 +1,7 @@
 // Command bluestream runs the whole system on one machine (`make run`): two
 // embedded Kafka clusters on loopback, keeping their logs in a data directory,
-// every service as a child process, the built-in mirror and a simulated fleet.
+// every service as a child process (--mode process) or all of them inside this
+// one (--mode inprocess), the built-in mirror and a simulated fleet.
 package main
 
 import (
@@ -12,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/bluestream/bluestream/platform/config"
@@ -44,7 +47,11 @@ func run() (err error) {
 		defer f.Close()
 		cfg.Log = f
 	}
-	fmt.Println("building and starting the services...")
+	if cfg.Mode == stack.ModeProcess {
+		fmt.Println("building and starting the services...")
+	} else {
+		fmt.Println("starting the services...")
+	}
 	s, err := stack.Start(ctx, cfg)
 	if err != nil {
 		return err
@@ -61,17 +68,17 @@ func run() (err error) {
 	select {
 	case <-ctx.Done():
 		return nil
-	case p := <-s.Exited():
-		return fmt.Errorf("%s exited unexpectedly: %v\n%s", p.Spec.Name, p.Err(), p.Tail())
+	case e := <-s.Exited():
+		return fmt.Errorf("%s stopped unexpectedly: %v\n%s", e.Name, e.Err, e.Tail)
 	}
 }
 
 func load(args []string) (stack.Config, string, error) {
 	var cfg stack.Config
 	var partitions int
-	var mode, logFile string
+	var logFile string
 	l := config.New("bluestream")
-	l.String(&mode, "mode", "process", `"process": each service a child process (in-process mode is not built yet)`)
+	l.String(&cfg.Mode, "mode", stack.ModeProcess, `"process": each service a child process of its own binary, built first; "inprocess": all services in this process, nothing to build, one process to debug or profile`)
 	l.String(&cfg.Clusters.DataDir, "data-dir", "data", "where the clusters keep their logs and the enricher its keys; empty keeps the logs in memory")
 	l.Int(&cfg.Clusters.PrimaryPort, "primary-port", 19092, "port of the primary (azure) cluster; 0 picks one")
 	l.Int(&cfg.Clusters.MirrorPort, "mirror-port", 29092, "port of the mirror (aws) cluster; 0 picks one")
@@ -88,8 +95,8 @@ func load(args []string) (stack.Config, string, error) {
 		return cfg, "", err
 	}
 	switch {
-	case mode != "process":
-		return cfg, "", config.Invalid("mode", "only \"process\" is built so far, got %q", mode)
+	case !slices.Contains(stack.Modes, cfg.Mode):
+		return cfg, "", config.Invalid("mode", "want %s, got %q", strings.Join(stack.Modes, " or "), cfg.Mode)
 	case partitions < 1:
 		return cfg, "", config.Invalid("partitions", "must be at least 1, got %d", partitions)
 	case cfg.Fleet < 1:

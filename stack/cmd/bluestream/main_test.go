@@ -23,12 +23,16 @@ import (
 	"github.com/bluestream/bluestream/stack/health"
 )
 
-var serviceLine = regexp.MustCompile(`^\s+([a-z-]+)\s+(http://\S+)\s`)
+var (
+	serviceLine = regexp.MustCompile(`^\s+([a-z-]+)\s+(http://\S+)\s`)
+	modeLine    = regexp.MustCompile(`^bluestream is running \((\S+) mode\)`)
+)
 
 // TestMakeRunServesAndStopsOnCtrlC is `make run` as a person uses it: start
 // the program, wait for the addresses, see every service healthy and the
 // dashboard's API showing simulated devices, press Ctrl-C, get a clean exit.
-// Then again over the same data directory, as the next day's `make run` does.
+// Then again over the same data directory, as the next day's `make run` does,
+// and then with every service inside the program's own process.
 func TestMakeRunServesAndStopsOnCtrlC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs every service")
@@ -39,15 +43,22 @@ func TestMakeRunServesAndStopsOnCtrlC(t *testing.T) {
 		t.Fatalf("building the stack: %v\n%s", err, out)
 	}
 	data := filepath.Join(dir, "data")
-	t.Run("first_run", func(t *testing.T) { runUntilCtrlC(t, bin, data) })
-	t.Run("restart_over_kept_data", func(t *testing.T) { runUntilCtrlC(t, bin, data) })
+	t.Run("first_run", func(t *testing.T) { runUntilCtrlC(t, bin, data, "process") })
+	t.Run("restart_over_kept_data", func(t *testing.T) { runUntilCtrlC(t, bin, data, "process") })
+	t.Run("inprocess", func(t *testing.T) { runUntilCtrlC(t, bin, filepath.Join(dir, "data-inprocess"), "inprocess") })
+	t.Run("unknown_mode", func(t *testing.T) {
+		out, err := exec.Command(bin, "--mode", "threads").CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "--mode") || !strings.Contains(string(out), "want process or inprocess, got") {
+			t.Errorf("--mode threads: %v\n%s", err, out)
+		}
+	})
 }
 
-func runUntilCtrlC(t *testing.T, bin, data string) {
+func runUntilCtrlC(t *testing.T, bin, data, mode string) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	logsBefore, _ := os.ReadFile(filepath.Join(data, "logs", "services.log"))
-	cmd := exec.Command(bin, "--data-dir", data, "--primary-port", "0", "--mirror-port", "0", "--base-port", "0", "--fleet", "8", "--speed", "2")
+	cmd := exec.Command(bin, "--mode", mode, "--data-dir", data, "--primary-port", "0", "--mirror-port", "0", "--base-port", "0", "--fleet", "8", "--speed", "2")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -64,8 +75,11 @@ func runUntilCtrlC(t *testing.T, bin, data string) {
 		}
 	}()
 
-	urls, brokers := readBanner(t, stdout)
+	urls, brokers, gotMode := readBanner(t, stdout)
 	go func() { _, _ = io.Copy(io.Discard, stdout); exited <- cmd.Wait() }()
+	if gotMode != mode {
+		t.Errorf("banner says %q mode, want %q", gotMode, mode)
+	}
 	for _, name := range []string{"ble-ingest", "transformer", "enricher", "mirror-health"} {
 		if urls[name] == "" {
 			t.Errorf("banner names no URL for %s: %v", name, urls)
@@ -109,16 +123,21 @@ func runUntilCtrlC(t *testing.T, bin, data string) {
 }
 
 // readBanner reads the program's output up to "press Ctrl-C", returning the
-// service URLs and the number of Kafka clusters it names.
-func readBanner(t *testing.T, r io.Reader) (map[string]string, int) {
+// service URLs, the number of Kafka clusters it names and the mode.
+func readBanner(t *testing.T, r io.Reader) (map[string]string, int, string) {
 	t.Helper()
 	urls := map[string]string{}
 	brokers := 0
+	mode := ""
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(line, "press Ctrl-C") {
-			return urls, brokers
+			return urls, brokers, mode
+		}
+		if m := modeLine.FindStringSubmatch(line); m != nil {
+			mode = m[1]
+			continue
 		}
 		if strings.HasPrefix(strings.TrimSpace(line), "kafka ") {
 			brokers++
@@ -129,7 +148,7 @@ func readBanner(t *testing.T, r io.Reader) (map[string]string, int) {
 		}
 	}
 	t.Fatalf("output ended before the addresses were printed: %v", sc.Err())
-	return nil, 0
+	return nil, 0, ""
 }
 
 // dashboardShowsDevices polls the analyzer's API, which the dashboard shows,
