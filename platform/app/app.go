@@ -72,7 +72,8 @@ type Options struct {
 	Telemetry *telemetry.Telemetry
 	// TelemetryOptions adjust the telemetry Run sets up when Telemetry is nil:
 	// several services in one process each need telemetry.WithoutGlobals, and
-	// WithLogOutput to tell their lines apart. --log-level still sets the level.
+	// WithLogOutput to tell their lines apart. --log-level and --log-format
+	// still apply.
 	TelemetryOptions []telemetry.Option
 	// Ready is called once the service started and the server listens.
 	Ready func(addr net.Addr)
@@ -98,25 +99,30 @@ func Main(name string, s Service) {
 // Run parses args, starts s, and serves until ctx ends or a loop fails.
 func Run(ctx context.Context, name string, args []string, s Service, opts Options) (err error) {
 	var srvCfg rpcserver.Config
-	var logLevel string
+	var logLevel, logFormat string
 	l := config.New(name)
 	if opts.Env != nil {
 		l.WithEnv(opts.Env)
 	}
 	srvCfg.Register(l)
 	l.String(&logLevel, "log-level", "info", "debug, info, warn or error")
+	l.String(&logFormat, "log-format", string(telemetry.LogJSON), "json (one object per line, for log shipping) or text (key=value, for people)")
 	s.Flags(l)
 	if err := l.Parse(args); err != nil {
 		return err
 	}
 	level, lerr := parseLevel(logLevel)
-	if err := errors.Join(lerr, config.Validate(srvCfg, s)); err != nil {
+	format, ferr := telemetry.ParseLogFormat(logFormat)
+	if ferr != nil {
+		ferr = config.Invalid("log-format", "%v", ferr)
+	}
+	if err := errors.Join(lerr, ferr, config.Validate(srvCfg, s)); err != nil {
 		return fmt.Errorf("invalid settings: %w", err)
 	}
 
 	tel := opts.Telemetry
 	if tel == nil {
-		topts := append(slices.Clip(opts.TelemetryOptions), telemetry.WithLogLevel(level))
+		topts := append(slices.Clip(opts.TelemetryOptions), telemetry.WithLogLevel(level), telemetry.WithLogFormat(format))
 		if tel, err = telemetry.Setup(ctx, name, topts...); err != nil {
 			return err
 		}

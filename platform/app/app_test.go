@@ -155,3 +155,54 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// lockedBuilder is a log output written by the service's goroutines.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestLogFormatComesFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) (string, bool) {
+		if k == "BLUESTREAM_LOG_FORMAT" {
+			return "text", true
+		}
+		return "", false
+	}
+	var logs lockedBuilder
+	s := &loopService{finished: make(chan struct{})}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, "svc", nil, s, app.Options{Listener: ln, Env: env, Ready: func(net.Addr) { cancel() },
+			TelemetryOptions: []telemetry.Option{telemetry.WithoutGlobals(), telemetry.WithLogOutput(&logs)}})
+	}()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if out := logs.String(); !strings.Contains(out, "level=INFO msg=serving service=svc") || strings.Contains(out, "{") {
+		t.Errorf("want text logs, got:\n%s", out)
+	}
+
+	err = app.Run(t.Context(), "svc", []string{"--log-format", "yaml"}, s, app.Options{Env: noEnv})
+	if err == nil || !strings.Contains(err.Error(), "--log-format (BLUESTREAM_LOG_FORMAT)") {
+		t.Errorf("got %v, want it to name --log-format", err)
+	}
+}

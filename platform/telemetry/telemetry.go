@@ -1,5 +1,6 @@
 // Package telemetry sets up a service's OpenTelemetry tracer and meter providers,
-// its Prometheus /metrics handler and its JSON logger with trace ids.
+// its Prometheus /metrics handler and its logger with trace ids (JSON, or text
+// for people).
 //
 // Exporters follow the standard OTEL_* variables; with none of them set nothing is
 // exported over the network, so a laptop run or a test needs no collector.
@@ -8,6 +9,7 @@ package telemetry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,7 +45,28 @@ type options struct {
 	spanExporters []sdktrace.SpanExporter
 	logOutput     io.Writer
 	logLevel      slog.Level
+	logFormat     LogFormat
 	global        bool
+}
+
+// LogFormat is how log records are written.
+type LogFormat string
+
+const (
+	// LogJSON writes one JSON object per record, for log shipping.
+	LogJSON LogFormat = "json"
+	// LogText writes key=value records, for people reading a terminal or
+	// journalctl.
+	LogText LogFormat = "text"
+)
+
+// ParseLogFormat reads "json" or "text".
+func ParseLogFormat(s string) (LogFormat, error) {
+	switch f := LogFormat(s); f {
+	case LogJSON, LogText:
+		return f, nil
+	}
+	return "", fmt.Errorf("want json or text, got %q", s)
 }
 
 // Option changes how Setup builds the providers.
@@ -59,6 +82,9 @@ func WithSpanExporter(e sdktrace.SpanExporter) Option {
 // WithLogOutput sets where JSON logs go. Default: stderr.
 func WithLogOutput(w io.Writer) Option { return func(o *options) { o.logOutput = w } }
 
+// WithLogFormat sets how logs are written. Default: LogJSON.
+func WithLogFormat(f LogFormat) Option { return func(o *options) { o.logFormat = f } }
+
 // WithLogLevel sets the lowest level logged. Default: info.
 func WithLogLevel(l slog.Level) Option { return func(o *options) { o.logLevel = l } }
 
@@ -69,7 +95,7 @@ func WithoutGlobals() Option { return func(o *options) { o.global = false } }
 // Setup builds the providers for the named service. Call Shutdown when done: it
 // flushes spans and metrics.
 func Setup(ctx context.Context, service string, opts ...Option) (*Telemetry, error) {
-	o := options{logOutput: os.Stderr, logLevel: slog.LevelInfo, global: true}
+	o := options{logOutput: os.Stderr, logLevel: slog.LevelInfo, logFormat: LogJSON, global: true}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -84,7 +110,11 @@ func Setup(ctx context.Context, service string, opts ...Option) (*Telemetry, err
 	if err := t.setupMetrics(ctx, res); err != nil {
 		return nil, errors.Join(err, t.Shutdown(ctx))
 	}
-	t.Logger = slog.New(NewLogHandler(slog.NewJSONHandler(o.logOutput, &slog.HandlerOptions{Level: o.logLevel}))).With("service", service)
+	var h slog.Handler = slog.NewJSONHandler(o.logOutput, &slog.HandlerOptions{Level: o.logLevel})
+	if o.logFormat == LogText {
+		h = slog.NewTextHandler(o.logOutput, &slog.HandlerOptions{Level: o.logLevel})
+	}
+	t.Logger = slog.New(NewLogHandler(h)).With("service", service)
 	if o.global {
 		otel.SetTracerProvider(t.TracerProvider)
 		otel.SetMeterProvider(t.MeterProvider)

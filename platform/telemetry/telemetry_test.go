@@ -50,3 +50,28 @@ func TestLogsCarryTraceIDsAndMetricsAreServed(t *testing.T) {
 		t.Errorf("metrics lack the counter or Go runtime metrics:\n%.600s", body)
 	}
 }
+
+func TestTextLogsCarryTraceIDs(t *testing.T) {
+	var logs bytes.Buffer
+	tel, err := telemetry.Setup(t.Context(), "test-service",
+		telemetry.WithLogFormat(telemetry.LogText), telemetry.WithLogOutput(&logs), telemetry.WithoutGlobals())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tel.Shutdown(t.Context()) })
+	ctx, span := tel.Tracer("test").Start(t.Context(), "work")
+	tel.Logger.InfoContext(ctx, "did work", "records", 3)
+	span.End()
+	line := logs.String()
+	for _, want := range []string{`level=INFO msg="did work" service=test-service records=3`, "trace_id=" + span.SpanContext().TraceID().String()} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %q lacks %q", line, want)
+		}
+	}
+	if json.Valid(logs.Bytes()) {
+		t.Errorf("text format wrote JSON: %s", line)
+	}
+	if _, err := telemetry.ParseLogFormat("yaml"); err == nil {
+		t.Error("ParseLogFormat accepted yaml")
+	}
+}
