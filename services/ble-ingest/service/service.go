@@ -10,17 +10,11 @@ package service
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
-	"connectrpc.com/connect"
-	"connectrpc.com/otelconnect"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/gen/bluestream/ingest/v1/ingestv1connect"
@@ -44,21 +38,9 @@ type service struct {
 	topic   string
 	limits  ingest.Config
 	sources sources
-	remote  remote
+	remote  forward.Settings
 
 	maxInFlightBytes int
-}
-
-// remote is the upstream IngestService of a gateway.
-type remote struct {
-	Endpoint     string
-	CAFile       string
-	CertFile     string
-	KeyFile      string
-	MaxBuffered  int
-	DrainTimeout time.Duration
-
-	tls *tls.Config
 }
 
 // sources are the optional local sources.
@@ -95,12 +77,7 @@ func (s *service) Flags(l *config.Loader) {
 	l.Int(&s.sources.HCIDevice, "hci", -1, "scan passively on this local HCI device (Linux), e.g. 0 for hci0; -1 off")
 	l.String(&s.sources.HCIGateway, "hci-gateway-id", "", "gateway id stamped on advertisements from --hci; default \"local\", or when forwarding the client certificate's common name, else the host name")
 	l.Int(&s.sources.BatchSize, "source-batch-size", 200, "advertisements per batch from local sources")
-	l.String(&s.remote.Endpoint, "ingest-endpoint", "", "run as an edge gateway: send the local sources' batches to this remote IngestService (http:// cleartext HTTP/2, https:// TLS) instead of Kafka, whose settings are then ignored")
-	l.String(&s.remote.CAFile, "ingest-tls-ca", "", "PEM roots that verify an https --ingest-endpoint; default the system's")
-	l.String(&s.remote.CertFile, "ingest-tls-cert", "", "PEM client certificate presented to an https --ingest-endpoint (with --ingest-tls-key); reread at each connection")
-	l.String(&s.remote.KeyFile, "ingest-tls-key", "", "PEM private key of --ingest-tls-cert")
-	l.Int(&s.remote.MaxBuffered, "ingest-buffer", 100*ingest.MaxBatch, "advertisements held for --ingest-endpoint until it acknowledged them; when full, replay and simulation pause and HCI drops the newest reports")
-	l.Duration(&s.remote.DrainTimeout, "ingest-drain-timeout", 10*time.Second, "on shutdown, how long to go on sending what is buffered for --ingest-endpoint")
+	s.remote.Register(l, "run as an edge gateway: send the local sources' batches to this remote IngestService (http:// cleartext HTTP/2, https:// TLS) instead of Kafka, whose settings are then ignored")
 }
 
 // Validate implements app.Service.
@@ -140,54 +117,20 @@ func (s *service) Validate() error {
 
 func (s *service) validateRemote() []error {
 	var errs []error
-	if _, err := forward.ParseEndpoint(s.remote.Endpoint); err != nil {
-		errs = append(errs, config.Invalid("ingest-endpoint", "%v", err))
+	if err := s.remote.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if s.sources.ReplayFile == "" && !s.sources.Simulate && s.sources.HCIDevice < 0 {
 		errs = append(errs, config.Invalid("ingest-endpoint", "a gateway forwards its local sources: set --hci, --replay-file or --simulate"))
 	}
-	if s.remote.MaxBuffered < ingest.MaxBatch {
-		errs = append(errs, config.Invalid("ingest-buffer", "need room for one full batch of %d, got %d", ingest.MaxBatch, s.remote.MaxBuffered))
-	}
-	if s.remote.DrainTimeout <= 0 {
-		errs = append(errs, config.Invalid("ingest-drain-timeout", "must be positive, got %v", s.remote.DrainTimeout))
-	}
-	cfg, err := forward.TLSConfig(s.remote.CAFile, s.remote.CertFile, s.remote.KeyFile)
-	if err != nil {
-		errs = append(errs, config.Invalid("ingest-tls-cert", "%v", err))
-	}
-	s.remote.tls = cfg
 	if s.sources.HCIGateway == "" {
-		id, err := defaultGatewayID(s.remote.CertFile)
+		id, err := s.remote.Identity()
 		if err != nil {
 			errs = append(errs, config.Invalid("hci-gateway-id", "none given and %v", err))
 		}
 		s.sources.HCIGateway = id
 	}
 	return errs
-}
-
-// defaultGatewayID names a forwarding gateway that was given no id: every
-// gateway needs its own, because the remote tells retries apart by gateway
-// and sequence. The client certificate enrolment issued names the gateway the
-// remote authenticates; without one, the host name is the next best thing.
-func defaultGatewayID(certFile string) (string, error) {
-	if certFile != "" {
-		pemBytes, err := os.ReadFile(certFile)
-		if err != nil {
-			return "", err
-		}
-		if block, _ := pem.Decode(pemBytes); block != nil {
-			if c, err := x509.ParseCertificate(block.Bytes); err == nil && c.Subject.CommonName != "" {
-				return c.Subject.CommonName, nil
-			}
-		}
-	}
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		return "", fmt.Errorf("the host name is unknown (%v)", err)
-	}
-	return host, nil
 }
 
 // Start implements app.Service.
@@ -258,23 +201,11 @@ func (s *service) Start(_ context.Context, env *app.Env) error {
 }
 
 func (s *service) forwarder(env *app.Env) (*forward.Forwarder, error) {
-	tracing, err := otelconnect.NewInterceptor(
-		otelconnect.WithTracerProvider(env.Telemetry.TracerProvider),
-		otelconnect.WithMeterProvider(env.Telemetry.MeterProvider),
-		otelconnect.WithPropagator(env.Telemetry.Propagator),
-	)
+	cfg, err := s.remote.Config(env.Telemetry)
 	if err != nil {
-		return nil, fmt.Errorf("creating otel interceptor: %w", err)
+		return nil, err
 	}
-	return forward.New(forward.Config{
-		Endpoint:      s.remote.Endpoint,
-		TLS:           s.remote.tls,
-		ClientOptions: []connect.ClientOption{connect.WithInterceptors(tracing)},
-		MaxBuffered:   s.remote.MaxBuffered,
-		DrainTimeout:  s.remote.DrainTimeout,
-		Logger:        env.Logger,
-		Meter:         env.Telemetry.Meter("github.com/bluestream/bluestream/services/ble-ingest/forward"),
-	})
+	return forward.New(cfg)
 }
 
 func (s *service) startKafka(env *app.Env) (*ingest.Ingester, error) {
