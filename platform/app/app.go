@@ -18,6 +18,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/bluestream/bluestream/platform/buildinfo"
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/platform/rpcserver"
 	"github.com/bluestream/bluestream/platform/telemetry"
@@ -148,7 +149,7 @@ func Run(ctx context.Context, name string, args []string, s Service, opts Option
 		return fmt.Errorf("starting %s: %w", name, err)
 	}
 	env.Go("rpc server", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
-	tel.Logger.Info("serving", "addr", ln.Addr().String())
+	tel.Logger.Info("serving", "addr", ln.Addr().String(), "version", buildinfo.Version())
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr())
 	}

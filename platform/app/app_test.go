@@ -197,7 +197,7 @@ func TestLogFormatComesFromTheEnvironment(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	if out := logs.String(); !strings.Contains(out, "level=INFO msg=serving service=svc") || strings.Contains(out, "{") {
+	if out := logs.String(); !strings.Contains(out, "level=INFO msg=serving service=svc") || !strings.Contains(out, "version=dev") || strings.Contains(out, "{") {
 		t.Errorf("want text logs, got:\n%s", out)
 	}
 

@@ -28,6 +28,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/bluestream/bluestream/platform/buildinfo"
 )
 
 // Telemetry is what a service instruments itself with.
@@ -99,7 +101,7 @@ func Setup(ctx context.Context, service string, opts ...Option) (*Telemetry, err
 	for _, opt := range opts {
 		opt(&o)
 	}
-	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(semconv.ServiceName(service)))
+	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(semconv.ServiceName(service), semconv.ServiceVersion(buildinfo.Version())))
 	if err != nil {
 		return nil, err
 	}
