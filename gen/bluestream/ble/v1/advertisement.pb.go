@@ -275,8 +275,11 @@ type ScannedAdvertisement struct {
 	ScanResponse []byte               `protobuf:"bytes,11,opt,name=scan_response,json=scanResponse,proto3" json:"scan_response,omitempty"`
 	// Advertising SID of an extended advertisement, when present.
 	AdvertisingSid *uint32 `protobuf:"varint,12,opt,name=advertising_sid,json=advertisingSid,proto3,oneof" json:"advertising_sid,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The receiver measured no RSSI (HCI reports 127; sniffer captures without
+	// signal information): rssi is then 0 and means nothing.
+	RssiUnavailable bool `protobuf:"varint,13,opt,name=rssi_unavailable,json=rssiUnavailable,proto3" json:"rssi_unavailable,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ScannedAdvertisement) Reset() {
@@ -393,6 +396,13 @@ func (x *ScannedAdvertisement) GetAdvertisingSid() uint32 {
 	return 0
 }
 
+func (x *ScannedAdvertisement) GetRssiUnavailable() bool {
+	if x != nil {
+		return x.RssiUnavailable
+	}
+	return false
+}
+
 // AdvertisementReceived is the event on ble.advertisements.v1: one advertisement,
 // unchanged, stamped with the gateway and time it was received. It carries the raw
 // device address, which is personal data: the topic stays in the primary cluster.
@@ -477,7 +487,8 @@ var File_bluestream_ble_v1_advertisement_proto protoreflect.FileDescriptor
 
 const file_bluestream_ble_v1_advertisement_proto_rawDesc = "" +
 	"\n" +
-	"%bluestream/ble/v1/advertisement.proto\x12\x11bluestream.ble.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xeb\b\n" +
+	"%bluestream/ble/v1/advertisement.proto\x12\x11bluestream.ble.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x89\n" +
+	"\n" +
 	"\x14ScannedAdvertisement\x12A\n" +
 	"\n" +
 	"scanned_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tscannedAt\x12!\n" +
@@ -498,8 +509,10 @@ const file_bluestream_ble_v1_advertisement_proto_rawDesc = "" +
 	"\apayload\x18\n" +
 	" \x01(\fB\b\xbaH\x05z\x03\x18\xf2\fR\apayload\x12-\n" +
 	"\rscan_response\x18\v \x01(\fB\b\xbaH\x05z\x03\x18\xf2\fR\fscanResponse\x125\n" +
-	"\x0fadvertising_sid\x18\f \x01(\rB\a\xbaH\x04*\x02\x18\x0fH\x02R\x0eadvertisingSid\x88\x01\x01:\x94\x03\xbaH\x90\x03\x1a\x7f\n" +
-	"\x16payload.legacy_max_len\x123legacy advertising payload must be at most 31 bytes\x1a0this.event_type == 6 || size(this.payload) <= 31\x1a\x85\x01\n" +
+	"\x0fadvertising_sid\x18\f \x01(\rB\a\xbaH\x04*\x02\x18\x0fH\x02R\x0eadvertisingSid\x88\x01\x01\x12)\n" +
+	"\x10rssi_unavailable\x18\r \x01(\bR\x0frssiUnavailable:\x87\x04\xbaH\x83\x04\x1a\x7f\n" +
+	"\x16payload.legacy_max_len\x123legacy advertising payload must be at most 31 bytes\x1a0this.event_type == 6 || size(this.payload) <= 31\x1aq\n" +
+	"\x18rssi.unavailable_is_zero\x12+rssi must be 0 when rssi_unavailable is set\x1a(!this.rssi_unavailable || this.rssi == 0\x1a\x85\x01\n" +
 	"\x1cscan_response.legacy_max_len\x12-legacy scan response must be at most 31 bytes\x1a6this.event_type == 6 || size(this.scan_response) <= 31\x1a\x84\x01\n" +
 	"\x10address.required\x12=address must be 6 bytes unless the advertisement is anonymous\x1a1this.address_type == 5 || size(this.address) == 6B\v\n" +
 	"\t_tx_powerB\n" +

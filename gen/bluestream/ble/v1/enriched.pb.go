@@ -225,13 +225,15 @@ func (x *Place) GetGeohash() string {
 
 // Receiver is one gateway that heard the advertisement.
 type Receiver struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	GatewayId     string                 `protobuf:"bytes,1,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
-	Rssi          int32                  `protobuf:"zigzag32,2,opt,name=rssi,proto3" json:"rssi,omitempty"`
-	DistanceM     float64                `protobuf:"fixed64,3,opt,name=distance_m,json=distanceM,proto3" json:"distance_m,omitempty"`
-	Zone          string                 `protobuf:"bytes,4,opt,name=zone,proto3" json:"zone,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	GatewayId string                 `protobuf:"bytes,1,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
+	Rssi      int32                  `protobuf:"zigzag32,2,opt,name=rssi,proto3" json:"rssi,omitempty"`
+	DistanceM float64                `protobuf:"fixed64,3,opt,name=distance_m,json=distanceM,proto3" json:"distance_m,omitempty"`
+	Zone      string                 `protobuf:"bytes,4,opt,name=zone,proto3" json:"zone,omitempty"`
+	// The gateway measured no RSSI: rssi and distance_m are 0 and mean nothing.
+	RssiUnavailable bool `protobuf:"varint,5,opt,name=rssi_unavailable,json=rssiUnavailable,proto3" json:"rssi_unavailable,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Receiver) Reset() {
@@ -290,6 +292,13 @@ func (x *Receiver) GetZone() string {
 		return x.Zone
 	}
 	return ""
+}
+
+func (x *Receiver) GetRssiUnavailable() bool {
+	if x != nil {
+		return x.RssiUnavailable
+	}
+	return false
 }
 
 // Position is an estimate of the device's place on the floor plan.
@@ -674,14 +683,15 @@ const file_bluestream_ble_v1_enriched_proto_rawDesc = "" +
 	"\bbuilding\x18\x02 \x01(\tR\bbuilding\x12\x14\n" +
 	"\x05floor\x18\x03 \x01(\tR\x05floor\x12\x12\n" +
 	"\x04zone\x18\x04 \x01(\tR\x04zone\x12\x18\n" +
-	"\ageohash\x18\x05 \x01(\tR\ageohash\"\x82\x01\n" +
+	"\ageohash\x18\x05 \x01(\tR\ageohash\"\xad\x01\n" +
 	"\bReceiver\x12&\n" +
 	"\n" +
 	"gateway_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tgatewayId\x12\x12\n" +
 	"\x04rssi\x18\x02 \x01(\x11R\x04rssi\x12&\n" +
 	"\n" +
 	"distance_m\x18\x03 \x01(\x01B\a\xbaH\x04\x12\x02@\x01R\tdistanceM\x12\x12\n" +
-	"\x04zone\x18\x04 \x01(\tR\x04zone\"\xd5\x01\n" +
+	"\x04zone\x18\x04 \x01(\tR\x04zone\x12)\n" +
+	"\x10rssi_unavailable\x18\x05 \x01(\bR\x0frssiUnavailable\"\xd5\x01\n" +
 	"\bPosition\x12\x18\n" +
 	"\x03x_m\x18\x01 \x01(\x01B\a\xbaH\x04\x12\x02@\x01R\x02xM\x12\x18\n" +
 	"\x03y_m\x18\x02 \x01(\x01B\a\xbaH\x04\x12\x02@\x01R\x02yM\x12)\n" +

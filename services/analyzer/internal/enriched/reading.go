@@ -19,6 +19,8 @@ type Reading struct {
 	Zone      Zone
 	Position  Position
 	RSSI      int32
+	// NoRSSI says no gateway measured an RSSI for it (RSSI is 0 then).
+	NoRSSI bool
 	// AdvInterval is the advertising interval announced by the device or
 	// the registry; zero when unknown.
 	AdvInterval time.Duration

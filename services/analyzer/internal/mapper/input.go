@@ -36,12 +36,7 @@ func Reading(msg *blev1.ReadingEnriched) (enriched.Reading, error) {
 	if err != nil {
 		return enriched.Reading{}, fmt.Errorf("data_protection.subject_category: %w", err)
 	}
-	best := msg.GetReceivers()[0]
-	for _, rc := range msg.GetReceivers()[1:] {
-		if rc.GetRssi() > best.GetRssi() {
-			best = rc
-		}
-	}
+	best := strongest(msg.GetReceivers())
 	place := msg.GetPlace()
 	r := enriched.Reading{
 		DeviceID:     msg.GetDevicePseudonym(),
@@ -49,6 +44,7 @@ func Reading(msg *blev1.ReadingEnriched) (enriched.Reading, error) {
 		EventTime:    msg.GetReceivedAt().AsTime(),
 		Zone:         enriched.Zone{Site: place.GetSite(), Building: place.GetBuilding(), Floor: place.GetFloor(), Zone: place.GetZone()},
 		RSSI:         best.GetRssi(),
+		NoRSSI:       best.GetRssiUnavailable(),
 		AdvInterval:  time.Duration(msg.GetAdvertisingIntervalMs()) * time.Millisecond,
 		Category:     cat,
 		WorksCouncil: msg.GetDataProtection().GetWorksCouncilCovered(),
@@ -81,4 +77,16 @@ func Erasure(msg *blev1.SubjectErased) (enriched.Erasure, error) {
 		return enriched.Erasure{}, fmt.Errorf("device_pseudonyms: %w", err)
 	}
 	return e, nil
+}
+
+// strongest is the receiver with the highest measured RSSI; one without a
+// measurement only when no receiver has one.
+func strongest(rs []*blev1.Receiver) *blev1.Receiver {
+	best := rs[0]
+	for _, rc := range rs[1:] {
+		if !rc.GetRssiUnavailable() && (best.GetRssiUnavailable() || rc.GetRssi() > best.GetRssi()) {
+			best = rc
+		}
+	}
+	return best
 }

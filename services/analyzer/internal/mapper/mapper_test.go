@@ -143,3 +143,22 @@ func TestOccupancy_carries_peak_and_mean(t *testing.T) {
 		t.Errorf("Occupancy() = %v, want present 2, peak 3, mean 2.5, withheld", o)
 	}
 }
+
+// A receiver that measured no RSSI reports 0, which must not beat a measured
+// -90; with no measurement at all the reading says it has none.
+func TestReading_ignores_receivers_without_RSSI(t *testing.T) {
+	t.Parallel()
+	msg := validEvent()
+	msg.Receivers = []*blev1.Receiver{{GatewayId: "gw-blind", RssiUnavailable: true}, {GatewayId: "gw-far", Rssi: -90}}
+	r, err := Reading(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.GatewayID != "gw-far" || r.RSSI != -90 || r.NoRSSI {
+		t.Errorf("gateway %q rssi %d none %v, want gw-far -90", r.GatewayID, r.RSSI, r.NoRSSI)
+	}
+	msg.Receivers = msg.Receivers[:1]
+	if r, err = Reading(msg); err != nil || r.GatewayID != "gw-blind" || !r.NoRSSI {
+		t.Errorf("only a blind receiver: %+v, %v; want gw-blind without RSSI", r, err)
+	}
+}

@@ -93,7 +93,9 @@ func (d *device) record(r enriched.Reading, t time.Time) {
 	if !late {
 		d.LastSeen = t
 		d.GatewayID = r.GatewayID
-		d.RSSI = r.RSSI
+		if !r.NoRSSI {
+			d.RSSI = r.RSSI
+		}
 		if r.Position.Known {
 			d.Position = r.Position
 		}

@@ -37,14 +37,15 @@ func ContractField(domainField string) string {
 
 // ToScanned maps ad to the contract. It fails for what the contract cannot
 // express: a random address with the reserved top bits 0b10, or an RSSI or TX
-// power outside -127..20 dBm (HCI reports 127 when it has no RSSI).
+// power outside -127..20 dBm other than RSSIUnavailable.
 func ToScanned(ad advert.Advertisement) (*blev1.ScannedAdvertisement, error) {
 	at, err := addressTypeToProto(ad)
 	if err != nil {
 		return nil, err
 	}
-	if ad.RSSI > 20 {
-		return nil, fieldErr("rssi", "%d dBm is above 20 (127 means the receiver had none)", ad.RSSI)
+	unavailable := ad.RSSI == advert.RSSIUnavailable
+	if ad.RSSI > 20 && !unavailable {
+		return nil, fieldErr("rssi", "%d dBm is above 20", ad.RSSI)
 	}
 	s := &blev1.ScannedAdvertisement{
 		ScannedAt:    timestamppb.New(ad.ReceivedAt),
@@ -55,6 +56,9 @@ func ToScanned(ad advert.Advertisement) (*blev1.ScannedAdvertisement, error) {
 		EventType:    blev1.AdvertisingEventType(ad.EventType),
 		Payload:      ad.Payload,
 		ScanResponse: ad.ScanResponse,
+	}
+	if unavailable {
+		s.Rssi, s.RssiUnavailable = 0, true
 	}
 	if ad.AddressType != advert.AddressAnonymous {
 		s.Address = append([]byte(nil), ad.Address[:]...)
@@ -96,7 +100,12 @@ func FromScanned(gatewayID string, source advert.SourceKind, s *blev1.ScannedAdv
 	if err := setAddress(&ad, s.GetAddressType(), s.GetAddress()); err != nil {
 		return ad, err
 	}
-	if s.GetRssi() < -127 || s.GetRssi() > 20 {
+	switch {
+	case s.GetRssiUnavailable() && s.GetRssi() != 0:
+		return ad, fieldErr("rssi", "%d dBm with rssi_unavailable set, want 0", s.GetRssi())
+	case s.GetRssiUnavailable():
+		ad.RSSI = advert.RSSIUnavailable
+	case s.GetRssi() < -127 || s.GetRssi() > 20:
 		return ad, fieldErr("rssi", "%d dBm is outside -127..20", s.GetRssi())
 	}
 	if s.TxPower != nil {

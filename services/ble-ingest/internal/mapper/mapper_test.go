@@ -39,7 +39,9 @@ func TestScannedRoundTrip(t *testing.T) {
 	ext.Channel, ext.TxPower = nil, nil
 	public := scanned()
 	public.AddressType = blev1.AddressType_ADDRESS_TYPE_PUBLIC
-	for name, in := range map[string]*blev1.ScannedAdvertisement{"legacy_random_static": scanned(), "extended_anonymous": ext, "public": public} {
+	noRSSI := scanned()
+	noRSSI.Rssi, noRSSI.RssiUnavailable = 0, true
+	for name, in := range map[string]*blev1.ScannedAdvertisement{"legacy_random_static": scanned(), "extended_anonymous": ext, "public": public, "no_rssi": noRSSI} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ad, err := FromScanned("gw-1", advert.SourceGateway, in)
@@ -98,6 +100,7 @@ func TestFromScannedNamesTheBadField(t *testing.T) {
 			s.EventType, s.Payload = blev1.AdvertisingEventType_ADVERTISING_EVENT_TYPE_EXTENDED, make([]byte, 1651)
 		}, "payload"},
 		{"rssi_127", func(s *blev1.ScannedAdvertisement) { s.Rssi = 127 }, "rssi"},
+		{"rssi_with_unavailable", func(s *blev1.ScannedAdvertisement) { s.Rssi, s.RssiUnavailable = -60, true }, "rssi"},
 		{"tx_power_99", func(s *blev1.ScannedAdvertisement) { s.TxPower = ptr(int32(99)) }, "tx_power"},
 		{"channel_40", func(s *blev1.ScannedAdvertisement) { s.Channel = ptr(uint32(40)) }, "channel"},
 		{"sid_16", func(s *blev1.ScannedAdvertisement) { s.AdvertisingSid = ptr(uint32(16)) }, "advertising_sid"},
@@ -127,9 +130,9 @@ func TestToEventRejectsWhatTheContractCannotSay(t *testing.T) {
 	}
 	reserved := ad
 	reserved.Address[0] = 0x80
-	noRSSI := ad
-	noRSSI.RSSI = advert.RSSIUnavailable
-	for field, bad := range map[string]advert.Advertisement{"address_type": reserved, "rssi": noRSSI} {
+	tooStrong := ad
+	tooStrong.RSSI = 21
+	for field, bad := range map[string]advert.Advertisement{"address_type": reserved, "rssi": tooStrong} {
 		var ferr *FieldError
 		if _, err := ToEvent(bad, 1, at); !errors.As(err, &ferr) || ferr.Field != field {
 			t.Errorf("got %v, want a FieldError on %s", err, field)
@@ -142,5 +145,23 @@ func TestToEventRejectsWhatTheContractCannotSay(t *testing.T) {
 	if e.GetSource() != blev1.SourceKind_SOURCE_KIND_HCI || e.GetBatchSequence() != 42 || e.GetGatewayId() != "gw-1" ||
 		!e.GetReceivedAt().AsTime().Equal(at.Add(time.Second)) || !e.GetAdvertisement().GetScannedAt().AsTime().Equal(at) {
 		t.Fatalf("event = %v", e)
+	}
+}
+
+// A receiver without an RSSI (HCI's 127, a sniffer capture without signal
+// information) still delivers the advertisement: the contract says so instead.
+func TestNoRSSIIsSaidNotGuessed(t *testing.T) {
+	t.Parallel()
+	ad, err := FromScanned("gw-1", advert.SourceReplay, scanned())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad.RSSI = advert.RSSIUnavailable
+	s, err := ToScanned(ad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.GetRssiUnavailable() || s.GetRssi() != 0 {
+		t.Fatalf("rssi %d, unavailable %v: want 0 and true", s.GetRssi(), s.GetRssiUnavailable())
 	}
 }

@@ -39,7 +39,8 @@ type Feeder struct {
 }
 
 // Add queues ad, sending its gateway's batch once full. An advertisement the
-// event contract cannot express (e.g. no RSSI) is counted and logged, not sent.
+// event contract cannot express (e.g. an RSSI above 20 dBm) is counted and
+// logged, not sent.
 func (f *Feeder) Add(ctx context.Context, ad advert.Advertisement) error {
 	if _, err := mapper.ToScanned(ad); err != nil {
 		f.skipped++

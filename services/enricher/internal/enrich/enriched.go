@@ -57,4 +57,6 @@ type Receiver struct {
 	RSSI           int32
 	DistanceMetres float64
 	ReceivedAt     time.Time
+	// RSSIUnavailable says the gateway measured no RSSI: no RSSI, no distance.
+	RSSIUnavailable bool
 }

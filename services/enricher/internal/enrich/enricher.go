@@ -113,8 +113,7 @@ func (e *Enricher) Add(ctx context.Context, r Reading) ([]Enriched, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: gateway %q: %w", ErrInvalidReading, r.GatewayID, err)
 	}
-	rx := identity.Receiver{GatewayID: r.GatewayID, RSSI: int(r.RSSI), At: r.ReceivedAt}
-	return e.enrichAll(ctx, e.merger.Add(r.mergeKey(gw.Tenant), rx, r))
+	return e.enrichAll(ctx, e.merger.Add(r.mergeKey(gw.Tenant), r.reception(), r))
 }
 
 // Advance moves event time to t, e.g. from a partition's idle timer or a watermark

@@ -72,7 +72,7 @@ func Single(r Reading) identity.Observation[Reading] {
 	return identity.Observation[Reading]{
 		FirstSeen: r.ReceivedAt,
 		First:     r,
-		Receivers: []identity.Receiver{{GatewayID: r.GatewayID, RSSI: int(r.RSSI), At: r.ReceivedAt}},
+		Receivers: []identity.Receiver{r.reception()},
 	}
 }
 
@@ -84,6 +84,10 @@ func (e *Enricher) receivers(obs identity.Observation[Reading]) ([]Receiver, []p
 	for _, rx := range obs.Receivers {
 		gw, err := e.dir.Gateway(rx.GatewayID)
 		if err != nil {
+			continue
+		}
+		if rx.RSSI == identity.NoRSSI {
+			out = append(out, Receiver{GatewayID: rx.GatewayID, RSSIUnavailable: true, ReceivedAt: rx.At})
 			continue
 		}
 		d, err := e.cfg.PathLoss.Distance(float64(rx.RSSI), referenceRSSI(gw, obs.First))

@@ -20,6 +20,8 @@ type Reading struct {
 	Address     identity.Address
 	AddressType identity.AddressType
 	RSSI        int32
+	// RSSIUnavailable says the receiver measured no RSSI; RSSI is then 0.
+	RSSIUnavailable bool
 	// TxPower is the advertised transmit power in dBm (Tx Power Level AD type), if any.
 	TxPower *int32
 	// MeasuredPower is the RSSI at 1 m the device itself announces (iBeacon measured
@@ -50,7 +52,9 @@ func (r Reading) validate() error {
 		return fmt.Errorf("%w: gateway_id is empty", ErrInvalidReading)
 	case r.ReceivedAt.IsZero():
 		return fmt.Errorf("%w: received_at is not set", ErrInvalidReading)
-	case r.RSSI >= 0 || r.RSSI < -127:
+	case r.RSSIUnavailable && r.RSSI != 0:
+		return fmt.Errorf("%w: rssi %d dBm although unavailable", ErrInvalidReading, r.RSSI)
+	case !r.RSSIUnavailable && (r.RSSI >= 0 || r.RSSI < -127):
 		return fmt.Errorf("%w: rssi %d dBm, want -127 to -1", ErrInvalidReading, r.RSSI)
 	case r.Address.IsZero() && r.IBeacon == nil && r.Eddystone == nil:
 		return fmt.Errorf("%w: no address and no beacon identity", ErrInvalidReading)
@@ -58,6 +62,15 @@ func (r Reading) validate() error {
 		return fmt.Errorf("%w: address_type %v", ErrInvalidReading, r.AddressType)
 	}
 	return nil
+}
+
+// reception is this copy as the merger sees it.
+func (r Reading) reception() identity.Receiver {
+	rssi := int(r.RSSI)
+	if r.RSSIUnavailable {
+		rssi = identity.NoRSSI
+	}
+	return identity.Receiver{GatewayID: r.GatewayID, RSSI: rssi, At: r.ReceivedAt}
 }
 
 // mergeKey identifies one advertisement within a tenant: the same address sending the

@@ -3,9 +3,14 @@ package identity
 import (
 	"cmp"
 	"container/heap"
+	"math"
 	"slices"
 	"time"
 )
+
+// NoRSSI is the RSSI of a reception whose receiver measured none: it sorts as
+// weaker than any measured one, so it never decides the zone over one.
+const NoRSSI = math.MinInt32
 
 // Receiver is one gateway's reception of an advertisement.
 type Receiver struct {

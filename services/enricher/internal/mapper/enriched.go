@@ -30,7 +30,8 @@ func Enriched(e enrich.Enriched, period privacy.Period, enrichedAt time.Time) (*
 		OwnerPseudonym: e.OwnerPseudonym,
 	}
 	for _, r := range e.Receivers {
-		out.Receivers = append(out.Receivers, &blev1.Receiver{GatewayId: r.GatewayID, Rssi: r.RSSI, DistanceM: r.DistanceMetres})
+		out.Receivers = append(out.Receivers, &blev1.Receiver{GatewayId: r.GatewayID, Rssi: r.RSSI, DistanceM: r.DistanceMetres,
+			RssiUnavailable: r.RSSIUnavailable})
 	}
 	if p := e.Geo.Position; p != nil {
 		out.Position = &blev1.Position{XM: p.X, YM: p.Y, ErrorM: p.ErrorMetres}

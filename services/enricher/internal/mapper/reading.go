@@ -26,7 +26,9 @@ func Reading(in *blev1.ReadingDecoded) (enrich.Reading, error) {
 		GatewayID:   rx.GetGatewayId(),
 		AddressType: typ,
 		RSSI:        adv.GetRssi(),
-		Payload:     adv.GetPayload(),
+		// The contract says rssi is 0 then; validation holds it to that.
+		RSSIUnavailable: adv.GetRssiUnavailable(),
+		Payload:         adv.GetPayload(),
 	}
 	if rx.GetReceivedAt() != nil {
 		out.ReceivedAt = rx.GetReceivedAt().AsTime()
