@@ -3,12 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -16,9 +12,10 @@ import (
 
 	analyzerv1 "github.com/bluestream/bluestream/gen/bluestream/analyzer/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless/awslambda"
+	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless"
-	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/awslambda"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/batchtest"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore/pgtest"
@@ -49,19 +46,13 @@ var defaults = func() serverless.Config {
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
 
 func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "analyzer-lambda")
+	path, remove, err := serverlesstest.BuildBootstrap()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	bootstrap = filepath.Join(dir, "bootstrap")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-tags", "lambda.norpc", "-trimpath", "-o", bootstrap, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building bootstrap: %v\n%s", err, out)
-		return 1
-	}
+	defer remove()
+	bootstrap = path
 	if pg, err = pgtest.Start(); err != nil {
 		fmt.Fprintf(os.Stderr, "analyzer-lambda tests: %v\n", err)
 		return 1
@@ -74,58 +65,14 @@ func runTests(m *testing.M) int {
 	return code
 }
 
-// startBootstrap runs the built bootstrap against api, publishing to brokers
-// and keeping state in the database at dsn, with the environment Lambda
-// gives a function.
-func startBootstrap(t *testing.T, api *runtimeAPI, brokers, dsn string) {
+// startBootstrap runs the built bootstrap as the function "analyzer",
+// publishing to brokers and keeping state in the database at dsn, and
+// returns the Runtime API that drives it.
+func startBootstrap(t *testing.T, brokers, dsn string) *serverlesstest.RuntimeAPI {
 	t.Helper()
-	logs, err := os.CreateTemp(t.TempDir(), "bootstrap-*.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bootstrap)
-	cmd.Env = []string{
-		"AWS_LAMBDA_RUNTIME_API=" + api.addr(),
-		"AWS_LAMBDA_FUNCTION_NAME=analyzer",
-		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512",
-		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
-		"AWS_REGION=eu-central-1",
-		"BLUESTREAM_KAFKA_BROKERS=" + brokers,
-		"BLUESTREAM_STORE_DSN=" + dsn,
-	}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			out, _ := os.ReadFile(logs.Name())
-			t.Logf("bootstrap output:\n%s", out)
-		}
-		_ = logs.Close()
-	})
-}
-
-func decodeResponse(t *testing.T, res result) awslambda.Response {
-	t.Helper()
-	if res.kind != "response" {
-		t.Fatalf("runtime posted %s (%s): %s, want a response", res.kind, res.errorType, res.body)
-	}
-	var resp awslambda.Response
-	if err := json.Unmarshal(res.body, &resp); err != nil {
-		t.Fatalf("response %s: %v", res.body, err)
-	}
-	return resp
-}
-
-func failures(resp awslambda.Response) []awslambda.ItemIdentifier {
-	var got []awslambda.ItemIdentifier
-	for _, f := range resp.BatchItemFailures {
-		got = append(got, f.ItemIdentifier)
-	}
-	return got
+	api := serverlesstest.NewRuntimeAPI(t, "analyzer")
+	serverlesstest.StartBootstrap(t, bootstrap, api, "BLUESTREAM_KAFKA_BROKERS="+brokers, "BLUESTREAM_STORE_DSN="+dsn)
+	return api
 }
 
 // checkBatteryAlert checks that alerts hold the sensor's battery_low, keyed
@@ -152,18 +99,17 @@ func TestGoodBatch_redelivered_counts_once(t *testing.T) {
 	t.Parallel()
 	dsn := pg.Database(t)
 	_, brokers := batchtest.Cluster(t)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, brokers, dsn)
+	api := startBootstrap(t, brokers, dsn)
 	in := batchtest.Enriched(t, 0)
 
-	if resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in))); len(resp.BatchItemFailures) != 0 {
+	if resp := api.Invoke(t, serverlesstest.LambdaEvent(t, in)).Response(t); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("batchItemFailures %+v, want none", resp.BatchItemFailures)
 	}
-	alerts := batchtest.Count(t, brokers, topic.Alerts)
+	alerts := serverlesstest.Count(t, brokers, topic.Alerts)
 	if alerts == 0 {
 		t.Fatal("the batch raised no alerts")
 	}
-	checkBatteryAlert(t, batchtest.Read(t, brokers, topic.Alerts, int(alerts)))
+	checkBatteryAlert(t, serverlesstest.Read(t, brokers, topic.Alerts, int(alerts)))
 	want, offsets := batchtest.State(t, dsn, defaults.Engine())
 	if p := (store.Partition{Topic: batchtest.Input}); offsets[p] != batchtest.Size {
 		t.Fatalf("committed offsets %v, want %s at %d", offsets, p, batchtest.Size)
@@ -171,10 +117,10 @@ func TestGoodBatch_redelivered_counts_once(t *testing.T) {
 
 	// The event source redelivers the batch (say the answer was lost): a
 	// warm instance recognises it by the stored offsets.
-	if resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in))); len(resp.BatchItemFailures) != 0 {
+	if resp := api.Invoke(t, serverlesstest.LambdaEvent(t, in)).Response(t); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("redelivery: batchItemFailures %+v, want none", resp.BatchItemFailures)
 	}
-	if n := batchtest.Count(t, brokers, topic.Alerts); n != alerts {
+	if n := serverlesstest.Count(t, brokers, topic.Alerts); n != alerts {
 		t.Errorf("redelivery published %d more alerts", n-alerts)
 	}
 	if got, _ := batchtest.State(t, dsn, defaults.Engine()); got != want {
@@ -186,14 +132,13 @@ func TestPoisonRecordIsReportedAlone(t *testing.T) {
 	t.Parallel()
 	dsn := pg.Database(t)
 	_, brokers := batchtest.Cluster(t)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, brokers, dsn)
+	api := startBootstrap(t, brokers, dsn)
 	good := batchtest.Enriched(t, 0)
 	poison := batchtest.Poison(batchtest.Size)
 	badBase64 := batchtest.Poison(batchtest.Size + 1)
 	badBase64.Value = []byte("to be replaced in the event")
 
-	ev := batchtest.LambdaEvent(t, append(append([]*kgo.Record{}, good...), poison, badBase64))
+	ev := serverlesstest.LambdaEvent(t, append(append([]*kgo.Record{}, good...), poison, badBase64))
 	enc := base64.StdEncoding.EncodeToString(badBase64.Value)
 	ev = bytes.Replace(ev, []byte(`"value":"`+enc+`"`), []byte(`"value":"!!not base64"`), 1)
 	if !bytes.Contains(ev, []byte(`"headers":[{"ce_specversion":[49,46,48]}`)) {
@@ -201,11 +146,11 @@ func TestPoisonRecordIsReportedAlone(t *testing.T) {
 	}
 	want := fmt.Sprint([]awslambda.ItemIdentifier{{TopicPartition: batchtest.Input + "-0", Offset: batchtest.Size}, {TopicPartition: batchtest.Input + "-0", Offset: batchtest.Size + 1}})
 
-	if got := failures(decodeResponse(t, api.invoke(t, ev))); fmt.Sprint(got) != want {
+	if got := serverlesstest.Failures(api.Invoke(t, ev).Response(t)); fmt.Sprint(got) != want {
 		t.Errorf("batchItemFailures %+v, want %s", got, want)
 	}
-	alerts := batchtest.Count(t, brokers, topic.Alerts)
-	checkBatteryAlert(t, batchtest.Read(t, brokers, topic.Alerts, int(alerts)))
+	alerts := serverlesstest.Count(t, brokers, topic.Alerts)
+	checkBatteryAlert(t, serverlesstest.Read(t, brokers, topic.Alerts, int(alerts)))
 	state, offsets := batchtest.State(t, dsn, defaults.Engine())
 	// The poison record is consumed (as by the service's consumer); the
 	// record that is not even base64 never reached the engine.
@@ -215,10 +160,10 @@ func TestPoisonRecordIsReportedAlone(t *testing.T) {
 
 	// The event source retries the failed records: they fail again, so it
 	// parks them on the on-failure destination; nothing else repeats.
-	if got := failures(decodeResponse(t, api.invoke(t, ev))); fmt.Sprint(got) != want {
+	if got := serverlesstest.Failures(api.Invoke(t, ev).Response(t)); fmt.Sprint(got) != want {
 		t.Errorf("retry: batchItemFailures %+v, want %s", got, want)
 	}
-	if n := batchtest.Count(t, brokers, topic.Alerts); n != alerts {
+	if n := serverlesstest.Count(t, brokers, topic.Alerts); n != alerts {
 		t.Errorf("retry published %d more alerts", n-alerts)
 	}
 	if got, _ := batchtest.State(t, dsn, defaults.Engine()); got != state {
@@ -230,22 +175,12 @@ func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 	t.Parallel()
 	dsn := pg.Database(t)
 	cluster, brokers := batchtest.Cluster(t)
-	batchtest.DenyProduce(cluster)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, brokers, dsn)
+	serverlesstest.DenyProduce(cluster)
+	api := startBootstrap(t, brokers, dsn)
 
-	res := api.invoke(t, batchtest.LambdaEvent(t, batchtest.Enriched(t, 0)))
-	if res.kind != "error" {
-		t.Fatalf("runtime posted %s: %s, want an error", res.kind, res.body)
-	}
-	var body struct {
-		ErrorMessage string `json:"errorMessage"`
-	}
-	if err := json.Unmarshal(res.body, &body); err != nil {
-		t.Fatalf("error body %s: %v", res.body, err)
-	}
-	if !strings.Contains(body.ErrorMessage, "publishing") || !strings.Contains(body.ErrorMessage, "TOPIC_AUTHORIZATION_FAILED") {
-		t.Errorf("errorMessage %q, want the refused publish", body.ErrorMessage)
+	msg := api.Invoke(t, serverlesstest.LambdaEvent(t, batchtest.Enriched(t, 0))).ErrorMessage(t)
+	if !strings.Contains(msg, "publishing") || !strings.Contains(msg, "TOPIC_AUTHORIZATION_FAILED") {
+		t.Errorf("errorMessage %q, want the refused publish", msg)
 	}
 	if _, offsets := batchtest.State(t, dsn, defaults.Engine()); len(offsets) != 0 {
 		t.Errorf("a failed invocation committed offsets %v", offsets)

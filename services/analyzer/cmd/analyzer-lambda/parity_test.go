@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -13,10 +12,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless/azfunc"
+	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless"
-	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/azfunc"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/batchtest"
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
 	"github.com/bluestream/bluestream/services/analyzer/internal/consumer"
@@ -40,19 +40,18 @@ func TestSameStateAndAlertsOnEveryTarget(t *testing.T) {
 
 	lambdaDSN := pg.Database(t)
 	_, lambdaBrokers := batchtest.Cluster(t)
-	api := newRuntimeAPI(t)
-	startBootstrap(t, api, lambdaBrokers, lambdaDSN)
-	if resp := decodeResponse(t, api.invoke(t, batchtest.LambdaEvent(t, in))); len(resp.BatchItemFailures) != 0 {
+	api := startBootstrap(t, lambdaBrokers, lambdaDSN)
+	if resp := api.Invoke(t, serverlesstest.LambdaEvent(t, in)).Response(t); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("lambda: batchItemFailures %+v", resp.BatchItemFailures)
 	}
 	lambdaState, _ := batchtest.State(t, lambdaDSN, defaults.Engine())
-	lambdaAlerts := batchtest.Read(t, lambdaBrokers, topic.Alerts, len(k8sAlerts))
+	lambdaAlerts := serverlesstest.Read(t, lambdaBrokers, topic.Alerts, len(k8sAlerts))
 
 	azureDSN := pg.Database(t)
 	_, azureBrokers := batchtest.Cluster(t)
-	postAzure(t, azureBrokers, azureDSN, batchtest.AzureInvocation(t, in))
+	postAzure(t, azureBrokers, azureDSN, serverlesstest.AzureInvocation(t, "analyze", "events", in))
 	azureState, _ := batchtest.State(t, azureDSN, defaults.Engine())
-	azureAlerts := batchtest.Read(t, azureBrokers, topic.Alerts, len(k8sAlerts))
+	azureAlerts := serverlesstest.Read(t, azureBrokers, topic.Alerts, len(k8sAlerts))
 
 	if lambdaState != k8sState {
 		t.Errorf("lambda projection differs from the consumer path's:\n got %s\nwant %s", lambdaState, k8sState)
@@ -60,14 +59,14 @@ func TestSameStateAndAlertsOnEveryTarget(t *testing.T) {
 	if azureState != k8sState {
 		t.Errorf("azure projection differs from the consumer path's:\n got %s\nwant %s", azureState, k8sState)
 	}
-	want := strings.Join(batchtest.Fingerprints(k8sAlerts), "\n")
-	if got := strings.Join(batchtest.Fingerprints(lambdaAlerts), "\n"); got != want {
+	want := strings.Join(serverlesstest.Fingerprints(k8sAlerts), "\n")
+	if got := strings.Join(serverlesstest.Fingerprints(lambdaAlerts), "\n"); got != want {
 		t.Errorf("lambda alerts differ:\n got %s\nwant %s", got, want)
 	}
-	if got := strings.Join(batchtest.Fingerprints(azureAlerts), "\n"); got != want {
+	if got := strings.Join(serverlesstest.Fingerprints(azureAlerts), "\n"); got != want {
 		t.Errorf("azure alerts differ:\n got %s\nwant %s", got, want)
 	}
-	for _, n := range []int64{batchtest.Count(t, lambdaBrokers, topic.Alerts), batchtest.Count(t, azureBrokers, topic.Alerts)} {
+	for _, n := range []int64{serverlesstest.Count(t, lambdaBrokers, topic.Alerts), serverlesstest.Count(t, azureBrokers, topic.Alerts)} {
 		if n != int64(len(k8sAlerts)) {
 			t.Errorf("a target published %d alerts, the consumer path %d", n, len(k8sAlerts))
 		}
@@ -126,7 +125,7 @@ func consumerPath(t *testing.T, recs []*kgo.Record) (string, []*kgo.Record) {
 	close(st.done)
 	cancel()
 	<-done
-	return batchtest.Dump(t, eng), batchtest.Read(t, brokers, topic.Alerts, int(batchtest.Count(t, brokers, topic.Alerts)))
+	return batchtest.Dump(t, eng), serverlesstest.Read(t, brokers, topic.Alerts, int(serverlesstest.Count(t, brokers, topic.Alerts)))
 }
 
 // notifyStore reports the offsets after every commit, so the test waits for
@@ -161,16 +160,9 @@ func postAzure(t *testing.T, brokers, dsn string, body []byte) {
 		t.Fatal(err)
 	}
 	defer rt.Close(t.Context())
-	rt.Handler.DeadLetter = true
 	srv := httptest.NewServer(&azfunc.Handler{Core: rt.Handler, Logger: rt.Logger, Binding: "events"})
 	defer srv.Close()
-	resp, err := http.Post(srv.URL+"/analyze", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("azure: status %d: %s", resp.StatusCode, b)
+	if status, out := serverlesstest.PostAzure(t, srv.URL, body); status != http.StatusOK {
+		t.Fatalf("azure: status %d, logs %q", status, out.Logs)
 	}
 }

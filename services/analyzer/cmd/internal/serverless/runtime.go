@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/services/analyzer/internal/consumer"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore"
@@ -21,6 +23,16 @@ type Runtime struct {
 	Logger    *slog.Logger
 	store     *pgstore.Store
 	lock      *Lock
+}
+
+// OpenEnv loads the settings from the environment and opens a Runtime for
+// them: what a function instance does once when it starts.
+func OpenEnv(ctx context.Context, program string, opts ...telemetry.Option) (*Runtime, error) {
+	cfg, err := Load(program, os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	return Open(ctx, program, cfg, opts...)
 }
 
 // Open builds a Runtime for cfg. Close it when the instance shuts down.
@@ -66,14 +78,8 @@ func Open(ctx context.Context, program string, cfg Config, opts ...telemetry.Opt
 	}, nil
 }
 
-// Flush exports the spans of the invocation that just ended: a platform may
-// freeze the instance as soon as the function answers.
-func (r *Runtime) Flush(ctx context.Context) error {
-	if f, ok := r.Telemetry.TracerProvider.(interface{ ForceFlush(context.Context) error }); ok {
-		return f.ForceFlush(ctx)
-	}
-	return nil
-}
+// Flush exports the spans of the invocation that just ended.
+func (r *Runtime) Flush(ctx context.Context) error { return serverless.FlushSpans(ctx, r.Telemetry) }
 
 // Close flushes and closes the producer, the store and telemetry.
 func (r *Runtime) Close(ctx context.Context) error {

@@ -119,6 +119,14 @@ func measure(q string, v float64, unit string) *blev1.Measurement {
 // line per entry) and the committed offsets.
 func State(t testing.TB, dsn string, cfg analyze.Config) (string, map[store.Partition]int64) {
 	t.Helper()
+	eng := Engine(t, dsn, cfg)
+	return Dump(t, eng), eng.Offsets()
+}
+
+// Engine opens the engine on the PostgreSQL store at dsn, as the next
+// invocation would, to query what the invocations so far committed.
+func Engine(t testing.TB, dsn string, cfg analyze.Config) *analyze.Engine {
+	t.Helper()
 	st, err := pgstore.Open(t.Context(), dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +136,7 @@ func State(t testing.TB, dsn string, cfg analyze.Config) (string, map[store.Part
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Dump(t, eng), eng.Offsets()
+	return eng
 }
 
 // Dump is the engine's whole state as text, for comparing targets.
@@ -143,23 +151,4 @@ func Dump(t testing.TB, e *analyze.Engine) string {
 		t.Fatal(err)
 	}
 	return b.String()
-}
-
-// Fingerprints renders what must match byte for byte between targets, one
-// string per record, in order: key, timestamp, value and headers except the
-// trace context (each target's process span has its own span id).
-func Fingerprints(recs []*kgo.Record) []string {
-	out := make([]string, len(recs))
-	for i, r := range recs {
-		var b strings.Builder
-		fmt.Fprintf(&b, "key=%q ts=%d value=%x", r.Key, r.Timestamp.UnixMilli(), r.Value)
-		for _, h := range r.Headers {
-			if h.Key == "traceparent" || h.Key == "tracestate" {
-				continue
-			}
-			fmt.Fprintf(&b, " %s=%q", h.Key, h.Value)
-		}
-		out[i] = b.String()
-	}
-	return out
 }

@@ -1,6 +1,6 @@
 // Package batchtest holds the recorded batch of enriched records that the
-// analyzer's serverless targets' tests hand to every target, the wire
-// formats the platforms deliver them in, and an embedded Kafka cluster for
-// the alerts, so each target's output can be read back and compared with
-// the service's consumer path.
+// analyzer's serverless tests hand to every target, the cluster for the
+// alerts, and the state the targets leave in PostgreSQL, so each target's
+// output can be compared with the service's consumer path
+// (platform/serverless/serverlesstest has the platforms' wire formats).
 package batchtest

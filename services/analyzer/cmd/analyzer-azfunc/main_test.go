@@ -1,8 +1,7 @@
-package azfunc_test
+package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,10 +14,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/serverless/azfunc"
+	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless"
-	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/azfunc"
 	"github.com/bluestream/bluestream/services/analyzer/cmd/internal/serverless/batchtest"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore/pgtest"
@@ -34,20 +34,20 @@ func TestMain(m *testing.M) { os.Exit(runTests(m)) }
 func runTests(m *testing.M) int {
 	var err error
 	if pg, err = pgtest.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "azfunc tests: %v\n", err)
+		fmt.Fprintf(os.Stderr, "analyzer-azfunc tests: %v\n", err)
 		return 1
 	}
 	code := m.Run()
 	if err := pg.Stop(); err != nil {
-		fmt.Fprintf(os.Stderr, "azfunc tests: stopping PostgreSQL: %v\n", err)
+		fmt.Fprintf(os.Stderr, "analyzer-azfunc tests: stopping PostgreSQL: %v\n", err)
 		code = max(code, 1)
 	}
 	return code
 }
 
-// server is the custom handler as the Functions host reaches it, and its
-// settings.
-func server(t *testing.T, brokers, dsn string) (*httptest.Server, serverless.Config) {
+// server is the custom handler as the Functions host reaches it, with now
+// as its wall clock, and its settings.
+func server(t *testing.T, brokers, dsn string, now time.Time) (*httptest.Server, serverless.Config) {
 	t.Helper()
 	cfg, err := serverless.Load("analyzer-azfunc", func(k string) (string, bool) {
 		v, ok := map[string]string{"BLUESTREAM_KAFKA_BROKERS": brokers, "BLUESTREAM_STORE_DSN": dsn}[k]
@@ -61,47 +61,44 @@ func server(t *testing.T, brokers, dsn string) (*httptest.Server, serverless.Con
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(t.Context()) })
-	rt.Handler.DeadLetter = true
-	rt.Handler.Now = func() time.Time { return deadLetteredAt }
-	mux := http.NewServeMux()
-	mux.Handle("POST /analyze", &azfunc.Handler{Core: rt.Handler, Logger: rt.Logger, Binding: "events"})
-	srv := httptest.NewServer(mux)
+	rt.Handler.Now = func() time.Time { return now }
+	srv := httptest.NewServer(routes(rt))
 	t.Cleanup(srv.Close)
 	return srv, cfg
 }
 
-func post(t *testing.T, srv *httptest.Server, body []byte) (int, azfunc.Response, azfunc.Summary) {
+// post invokes the Kafka-triggered function as the host does.
+func post(t *testing.T, srv *httptest.Server, body []byte) (int, azfunc.Response, serverless.Summary) {
 	t.Helper()
-	resp, err := http.Post(srv.URL+"/analyze", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	status, out := serverlesstest.PostAzure(t, srv.URL+"/"+function, body)
+	var s serverless.Summary
+	if status == http.StatusOK {
+		serverlesstest.ReturnValue(t, out, &s)
 	}
-	defer resp.Body.Close()
-	var out azfunc.Response
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("response body: %v", err)
-	}
-	b, _ := json.Marshal(out.ReturnValue)
-	var s azfunc.Summary
-	_ = json.Unmarshal(b, &s)
-	return resp.StatusCode, out, s
+	return status, out, s
+}
+
+// invocation is recs as the host posts them to the Kafka-triggered function.
+func invocation(t *testing.T, recs []*kgo.Record) []byte {
+	t.Helper()
+	return serverlesstest.AzureInvocation(t, function, binding, recs)
 }
 
 func TestGoodBatch_redelivered_counts_once(t *testing.T) {
 	t.Parallel()
 	_, brokers := batchtest.Cluster(t)
 	dsn := pg.Database(t)
-	srv, cfg := server(t, brokers, dsn)
+	srv, cfg := server(t, brokers, dsn, deadLetteredAt)
 	in := batchtest.Enriched(t, 0)
 
-	status, out, sum := post(t, srv, batchtest.AzureInvocation(t, in))
+	status, out, sum := post(t, srv, invocation(t, in))
 	if status != http.StatusOK {
 		t.Fatalf("status %d, logs %q", status, out.Logs)
 	}
-	if want := (azfunc.Summary{Records: batchtest.Size, Applied: batchtest.Size, Alerts: 1}); sum != want {
+	if want := (serverless.Summary{Records: batchtest.Size, Applied: batchtest.Size, Alerts: 1}); sum != want {
 		t.Errorf("return value %+v, want %+v", sum, want)
 	}
-	alert := batchtest.Read(t, brokers, topic.Alerts, 1)[0]
+	alert := serverlesstest.Read(t, brokers, topic.Alerts, 1)[0]
 	if string(alert.Key) != "sensor-0" {
 		t.Errorf("alert keyed %q, want sensor-0", alert.Key)
 	}
@@ -111,11 +108,11 @@ func TestGoodBatch_redelivered_counts_once(t *testing.T) {
 	}
 
 	// The host redelivers (the answer was lost): nothing counts twice.
-	status, out, sum = post(t, srv, batchtest.AzureInvocation(t, in))
-	if status != http.StatusOK || sum != (azfunc.Summary{Records: batchtest.Size, Duplicates: batchtest.Size}) {
+	status, out, sum = post(t, srv, invocation(t, in))
+	if status != http.StatusOK || sum != (serverless.Summary{Records: batchtest.Size, Duplicates: batchtest.Size}) {
 		t.Errorf("redelivery: status %d, return value %+v, logs %q", status, sum, out.Logs)
 	}
-	if n := batchtest.Count(t, brokers, topic.Alerts); n != 1 {
+	if n := serverlesstest.Count(t, brokers, topic.Alerts); n != 1 {
 		t.Errorf("%d alerts after the redelivery, want 1", n)
 	}
 	if got, _ := batchtest.State(t, dsn, cfg.Engine()); got != want {
@@ -126,22 +123,22 @@ func TestGoodBatch_redelivered_counts_once(t *testing.T) {
 func TestPoisonRecordGoesToTheDLQ(t *testing.T) {
 	t.Parallel()
 	_, brokers := batchtest.Cluster(t)
-	srv, _ := server(t, brokers, pg.Database(t))
+	srv, _ := server(t, brokers, pg.Database(t), deadLetteredAt)
 	good := batchtest.Enriched(t, 0)
 	poison := batchtest.Poison(batchtest.Size)
-	body := batchtest.AzureInvocation(t, append(append([]*kgo.Record{}, good...), poison))
+	body := invocation(t, append(append([]*kgo.Record{}, good...), poison))
 
 	status, out, sum := post(t, srv, body)
 	if status != http.StatusOK {
 		t.Fatalf("status %d, logs %q: a poison record must not fail the batch, or it is redelivered forever", status, out.Logs)
 	}
-	if want := (azfunc.Summary{Records: batchtest.Size + 1, Applied: batchtest.Size, Alerts: 1, DeadLettered: 1}); sum != want {
+	if want := (serverless.Summary{Records: batchtest.Size + 1, Applied: batchtest.Size, Alerts: 1, DeadLettered: 1}); sum != want {
 		t.Errorf("return value %+v, want %+v", sum, want)
 	}
 	if len(out.Logs) == 0 || !strings.Contains(out.Logs[0], fmt.Sprintf("@%d", batchtest.Size)) {
 		t.Errorf("logs %q do not name the dead-lettered offset", out.Logs)
 	}
-	dl := batchtest.Read(t, brokers, topic.DLQ(batchtest.Input), 1)[0]
+	dl := serverlesstest.Read(t, brokers, topic.DLQ(batchtest.Input), 1)[0]
 	if !bytes.Equal(dl.Value, poison.Value) || !bytes.Equal(dl.Key, poison.Key) {
 		t.Errorf("dead letter %q=%x, want the record unchanged", dl.Key, dl.Value)
 	}
@@ -158,7 +155,7 @@ func TestPoisonRecordGoesToTheDLQ(t *testing.T) {
 	if status, out, sum = post(t, srv, body); status != http.StatusOK || sum.DeadLettered != 0 {
 		t.Errorf("redelivery: status %d, return value %+v, logs %q", status, sum, out.Logs)
 	}
-	if n := batchtest.Count(t, brokers, topic.DLQ(batchtest.Input)); n != 1 {
+	if n := serverlesstest.Count(t, brokers, topic.DLQ(batchtest.Input)); n != 1 {
 		t.Errorf("%d dead letters after the redelivery, want 1", n)
 	}
 }
@@ -167,10 +164,10 @@ func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 	t.Parallel()
 	cluster, brokers := batchtest.Cluster(t)
 	dsn := pg.Database(t)
-	srv, cfg := server(t, brokers, dsn)
-	batchtest.DenyProduce(cluster)
+	srv, cfg := server(t, brokers, dsn, deadLetteredAt)
+	serverlesstest.DenyProduce(cluster)
 
-	status, out, _ := post(t, srv, batchtest.AzureInvocation(t, batchtest.Enriched(t, 0)))
+	status, out, _ := post(t, srv, invocation(t, batchtest.Enriched(t, 0)))
 	if status != http.StatusInternalServerError {
 		t.Fatalf("status %d, want 500 so the extension redelivers without committing", status)
 	}
@@ -179,10 +176,5 @@ func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 	}
 	if _, offsets := batchtest.State(t, dsn, cfg.Engine()); len(offsets) != 0 {
 		t.Errorf("a failed invocation committed offsets %v", offsets)
-	}
-
-	status, out, _ = post(t, srv, []byte(`{"Data":{"other":[]},"Metadata":{}}`))
-	if status != http.StatusBadRequest || !strings.Contains(out.Logs[0], `binding "events"`) {
-		t.Errorf("request without the binding: status %d, logs %q", status, out.Logs)
 	}
 }
