@@ -7,7 +7,8 @@
 #                    KEDA, Strimzi), which must reject k8stest/testdata/invalid
 #   go test          deploy/k8stest: probes, limits, PDB, NetworkPolicy and an
 #                    analysed Rollout per service; German regions only;
-#                    the MirrorMaker 2 allow-list; and deploy/schemas up to date
+#                    the MirrorMaker 2 allow-list; and deploy/schemas up to date;
+#                    deploy/functions: the SAM template and Azure Functions apps
 #   actionlint       .github/workflows
 #   packer           fmt -check, and validate (full where the plugin is built,
 #                    -syntax-only otherwise); a non-German region must fail

@@ -6,15 +6,21 @@
 set -eu
 out=${1:?usage: build.sh OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
-# app SERVICE FUNCTION: OUT_DIR/SERVICE with SERVICE-azfunc serving FUNCTION.
+# app SERVICE FUNCTION...: OUT_DIR/SERVICE with SERVICE-azfunc serving each
+# FUNCTION (a folder with its function.json).
 app() {
-	dir="$out/$1"
+	svc=$1
+	shift
+	dir="$out/$svc"
 	rm -rf "$dir"
-	mkdir -p "$dir/$2"
-	cp "$here/$1/host.json" "$dir/"
-	cp "$here/$1/$2/function.json" "$dir/$2/"
-	(cd "$here/../../services/$1/cmd/$1-azfunc" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -ldflags='-s -w' -o "$(cd "$dir" && pwd)/$1-azfunc" .)
+	mkdir -p "$dir"
+	cp "$here/$svc/host.json" "$dir/"
+	for fn in "$@"; do
+		mkdir -p "$dir/$fn"
+		cp "$here/$svc/$fn/function.json" "$dir/$fn/"
+	done
+	(cd "$here/../../services/$svc/cmd/$svc-azfunc" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -ldflags='-s -w' -o "$(cd "$dir" && pwd)/$svc-azfunc" .)
 	echo "$dir"
 }
 app transformer transform
-app analyzer analyze
+app analyzer analyze analyzer-tick

@@ -4,7 +4,9 @@
 // batches: each is applied to the engine opened on the PostgreSQL store at
 // BLUESTREAM_STORE_DSN, its alerts are published on analyzer.alerts.v1 to
 // BLUESTREAM_KAFKA_BROKERS, and state and offsets are committed together;
-// poison records come back as batch item failures. Build it with
+// poison records come back as batch item failures. An EventBridge schedule
+// invokes it too, every minute: it then ticks the engine at the wall clock,
+// so devices that fell silent time out without new readings. Build it with
 //
 //	CGO_ENABLED=0 go build -tags lambda.norpc -o bootstrap .
 //
@@ -26,7 +28,7 @@ func main() {
 		if err != nil {
 			return awslambda.Function{}, err
 		}
-		h := &awslambda.Handler{Core: rt.Handler, Logger: rt.Logger}
+		h := &awslambda.Handler{Core: rt.Handler, Ticker: rt.Handler, Logger: rt.Logger}
 		return awslambda.Function{Handler: h, Instance: rt}, nil
 	})
 }

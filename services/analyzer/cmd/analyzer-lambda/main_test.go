@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -184,5 +185,50 @@ func TestHandlerErrorFailsTheInvocation(t *testing.T) {
 	}
 	if _, offsets := batchtest.State(t, dsn, defaults.Engine()); len(offsets) != 0 {
 		t.Errorf("a failed invocation committed offsets %v", offsets)
+	}
+}
+
+// TestScheduledEventTicksTheEngine: after a batch, EventBridge's scheduled
+// event makes the function tick at the wall clock, which stands hours after
+// the recorded readings (T0), so the sensors and gateways that sent them
+// have fallen silent: their presence ends and silence alerts go out, with
+// nothing new on the input.
+func TestScheduledEventTicksTheEngine(t *testing.T) {
+	t.Parallel()
+	dsn := pg.Database(t)
+	_, brokers := batchtest.Cluster(t)
+	api := startBootstrap(t, brokers, dsn)
+	if resp := api.Invoke(t, serverlesstest.LambdaEvent(t, batchtest.Enriched(t, 0))).Response(t); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("batchItemFailures %+v, want none", resp.BatchItemFailures)
+	}
+	if d, ok := batchtest.Engine(t, dsn, defaults.Engine()).Device("sensor-0"); !ok || !d.Present {
+		t.Fatalf("sensor-0 = %+v, %v after the batch, want present: the tick would prove nothing", d, ok)
+	}
+	before := int(serverlesstest.Count(t, brokers, topic.Alerts))
+
+	var sum serverless.TickSummary
+	api.Invoke(t, serverlesstest.ScheduledEvent(t, time.Now())).Decode(t, &sum)
+	if sum.Behind || sum.Disappeared == 0 || sum.Alerts == 0 {
+		t.Fatalf("tick summary %+v, want devices gone and alerts raised", sum)
+	}
+	if d, ok := batchtest.Engine(t, dsn, defaults.Engine()).Device("sensor-0"); !ok || d.Present {
+		t.Errorf("sensor-0 = %+v, %v after the tick, want known and absent in the committed state", d, ok)
+	}
+	ticked := serverlesstest.Read(t, brokers, topic.Alerts, before+sum.Alerts)[before:]
+	if got := batchtest.Raised(ticked, "device_silent"); fmt.Sprint(got) != "[sensor-0 sensor-1]" {
+		t.Errorf("device_silent raised for %v, want the two sensors", got)
+	}
+	if got := batchtest.Raised(ticked, "gateway_silent"); fmt.Sprint(got) != "[gw-lab gw-lobby]" {
+		t.Errorf("gateway_silent raised for %v, want both gateways", got)
+	}
+
+	// The next minute's tick finds nothing new to time out.
+	var again serverless.TickSummary
+	api.Invoke(t, serverlesstest.ScheduledEvent(t, time.Now())).Decode(t, &again)
+	if again.Alerts != 0 || again.Disappeared != 0 {
+		t.Errorf("second tick %+v, want nothing new", again)
+	}
+	if n := int(serverlesstest.Count(t, brokers, topic.Alerts)); n != before+sum.Alerts {
+		t.Errorf("%d alerts after the second tick, want %d", n, before+sum.Alerts)
 	}
 }

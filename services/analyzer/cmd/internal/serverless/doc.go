@@ -6,5 +6,7 @@
 // alerts, and commits state and offsets in one transaction, as the
 // Kubernetes service's consumer does. Records an earlier delivery already
 // committed come back as duplicates, so a redelivered batch is counted
-// once.
+// once. A scheduled tick moves event time on to the wall clock while the
+// input is idle, as the consumer does when caught up, so silent devices
+// time out without new readings.
 package serverless
