@@ -30,14 +30,9 @@ type Handler struct {
 // does not commit its offsets); 400 when the request is not an invocation
 // of this trigger.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var req Request
-	if err := json.NewDecoder(io.LimitReader(r.Body, MaxBody)).Decode(&req); err != nil {
-		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("reading invocation request: %w", err))
-		return
-	}
-	raw, ok := req.Data[h.Binding]
-	if !ok {
-		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("invocation request has no data for binding %q", h.Binding))
+	raw, err := bindingData(r, h.Binding)
+	if err != nil {
+		fail(w, r, h.Logger, http.StatusBadRequest, err)
 		return
 	}
 	evs, err := events(raw)
@@ -67,6 +62,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	logs = append(logs, res.Summary.String())
 	h.Logger.InfoContext(r.Context(), "batch done", "summary", res.Summary)
 	writeJSON(w, http.StatusOK, Response{Outputs: map[string]any{}, Logs: logs, ReturnValue: res.Summary})
+}
+
+// bindingData reads an invocation request and returns the trigger's data
+// under its binding name.
+func bindingData(r *http.Request, binding string) (json.RawMessage, error) {
+	var req Request
+	if err := json.NewDecoder(io.LimitReader(r.Body, MaxBody)).Decode(&req); err != nil {
+		return nil, fmt.Errorf("reading invocation request: %w", err)
+	}
+	raw, ok := req.Data[binding]
+	if !ok {
+		return nil, fmt.Errorf("invocation request has no data for binding %q", binding)
+	}
+	return raw, nil
 }
 
 // fail answers a failed invocation: the host logs the Logs and, for a

@@ -3,7 +3,6 @@ package azfunc
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 
@@ -37,14 +36,9 @@ type TimerHandler struct {
 // ServeHTTP implements http.Handler: 200 with the tick's Summary as the
 // ReturnValue, 500 when the tick failed (the next occurrence tries again).
 func (h *TimerHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var req Request
-	if err := json.NewDecoder(io.LimitReader(r.Body, MaxBody)).Decode(&req); err != nil {
-		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("reading invocation request: %w", err))
-		return
-	}
-	raw, ok := req.Data[h.Binding]
-	if !ok {
-		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("invocation request has no data for binding %q", h.Binding))
+	raw, err := bindingData(r, h.Binding)
+	if err != nil {
+		fail(w, r, h.Logger, http.StatusBadRequest, err)
 		return
 	}
 	var timer Timer

@@ -29,21 +29,7 @@ var (
 	deadLetteredAt = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 )
 
-func TestMain(m *testing.M) { os.Exit(runTests(m)) }
-
-func runTests(m *testing.M) int {
-	var err error
-	if pg, err = pgtest.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "analyzer-azfunc tests: %v\n", err)
-		return 1
-	}
-	code := m.Run()
-	if err := pg.Stop(); err != nil {
-		fmt.Fprintf(os.Stderr, "analyzer-azfunc tests: stopping PostgreSQL: %v\n", err)
-		code = max(code, 1)
-	}
-	return code
-}
+func TestMain(m *testing.M) { os.Exit(batchtest.RunWithPostgres(m, &pg)) }
 
 // server is the custom handler as the Functions host reaches it, with now
 // as its wall clock, and its settings.

@@ -11,13 +11,11 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/serverless/azfunc"
 	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
-	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless/batchtest"
 )
@@ -53,28 +51,6 @@ func summary(t *testing.T, out azfunc.Response) serverless.Summary {
 	return s
 }
 
-func checkReadings(t *testing.T, inputs, readings []*kgo.Record) {
-	t.Helper()
-	if len(readings) != len(inputs) {
-		t.Fatalf("%d readings, want %d", len(readings), len(inputs))
-	}
-	for i, r := range readings {
-		var got blev1.ReadingDecoded
-		if err := eventbus.Decode(r, &got); err != nil {
-			t.Errorf("reading %d: %v", i, err)
-		}
-		if !bytes.Equal(r.Key, inputs[i].Key) {
-			t.Errorf("reading %d key %q, want %q", i, r.Key, inputs[i].Key)
-		}
-		if id, _ := eventbus.Header(r, eventbus.HeaderID); id != pipeline.EventID(inputs[i]) {
-			t.Errorf("reading %d ce_id %q, want %q", i, id, pipeline.EventID(inputs[i]))
-		}
-		if tp, _ := eventbus.Header(r, "traceparent"); !strings.Contains(tp, batchtest.TraceID) {
-			t.Errorf("reading %d traceparent %q does not continue trace %s", i, tp, batchtest.TraceID)
-		}
-	}
-}
-
 func TestGoodBatch(t *testing.T) {
 	t.Parallel()
 	_, brokers := batchtest.Cluster(t)
@@ -88,7 +64,7 @@ func TestGoodBatch(t *testing.T) {
 	if s := summary(t, out); s != (serverless.Summary{Records: 3, Readings: 3}) {
 		t.Errorf("return value %+v, want 3 records, 3 readings", s)
 	}
-	checkReadings(t, in, serverlesstest.Read(t, brokers, topic.Readings, len(in)))
+	batchtest.CheckReadings(t, in, serverlesstest.Read(t, brokers, topic.Readings, len(in)))
 	if n := serverlesstest.Count(t, brokers, topic.DLQ(topic.Advertisements)); n != 0 {
 		t.Errorf("%d dead letters from a good batch", n)
 	}
@@ -111,7 +87,7 @@ func TestPoisonRecordGoesToTheDLQ(t *testing.T) {
 	if len(out.Logs) == 0 || !strings.Contains(out.Logs[0], "@53") {
 		t.Errorf("logs %q do not name the dead-lettered offset", out.Logs)
 	}
-	checkReadings(t, good, serverlesstest.Read(t, brokers, topic.Readings, len(good)))
+	batchtest.CheckReadings(t, good, serverlesstest.Read(t, brokers, topic.Readings, len(good)))
 	dl := serverlesstest.Read(t, brokers, topic.DLQ(topic.Advertisements), 1)[0]
 	if !bytes.Equal(dl.Value, poison.Value) || !bytes.Equal(dl.Key, poison.Key) {
 		t.Errorf("dead letter %q=%x, want the record unchanged", dl.Key, dl.Value)

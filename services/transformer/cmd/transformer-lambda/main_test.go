@@ -10,12 +10,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
-	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/serverless/awslambda"
 	"github.com/bluestream/bluestream/platform/serverless/serverlesstest"
 	"github.com/bluestream/bluestream/platform/topic"
-	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
 	"github.com/bluestream/bluestream/services/transformer/internal/serverless/batchtest"
 )
 
@@ -44,35 +41,6 @@ func startBootstrap(t *testing.T, brokers string) *serverlesstest.RuntimeAPI {
 	return api
 }
 
-// checkReadings checks that readings are the decoded inputs, in order, keyed
-// and identified as the Kubernetes stage does, and in the inputs' trace.
-func checkReadings(t *testing.T, inputs, readings []*kgo.Record) {
-	t.Helper()
-	if len(readings) != len(inputs) {
-		t.Fatalf("%d readings, want %d", len(readings), len(inputs))
-	}
-	for i, r := range readings {
-		in := inputs[i]
-		var got blev1.ReadingDecoded
-		if err := eventbus.Decode(r, &got); err != nil {
-			t.Errorf("reading %d: %v", i, err)
-			continue
-		}
-		if !bytes.Equal(r.Key, in.Key) {
-			t.Errorf("reading %d key %q, want the input's %q", i, r.Key, in.Key)
-		}
-		if id, _ := eventbus.Header(r, eventbus.HeaderID); id != pipeline.EventID(in) {
-			t.Errorf("reading %d ce_id %q, want %q", i, id, pipeline.EventID(in))
-		}
-		if tp, _ := eventbus.Header(r, "traceparent"); !strings.Contains(tp, batchtest.TraceID) {
-			t.Errorf("reading %d traceparent %q does not continue trace %s", i, tp, batchtest.TraceID)
-		}
-		if len(got.GetDecoded().GetFormats()) == 0 {
-			t.Errorf("reading %d decoded nothing: %v", i, got.GetDecoded())
-		}
-	}
-}
-
 func TestGoodBatch(t *testing.T) {
 	t.Parallel()
 	_, brokers := batchtest.Cluster(t)
@@ -86,7 +54,7 @@ func TestGoodBatch(t *testing.T) {
 		}
 	}
 	got := serverlesstest.Read(t, brokers, topic.Readings, 2*len(in))
-	checkReadings(t, in, got[:len(in)])
+	batchtest.CheckReadings(t, in, got[:len(in)])
 	for i := range in {
 		if !bytes.Equal(got[i].Value, got[len(in)+i].Value) {
 			t.Errorf("reading %d: a retried batch published different bytes", i)
@@ -115,7 +83,7 @@ func TestPoisonRecordIsReportedAlone(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("batchItemFailures %+v, want %+v", got, want)
 	}
-	checkReadings(t, good, serverlesstest.Read(t, brokers, topic.Readings, len(good)))
+	batchtest.CheckReadings(t, good, serverlesstest.Read(t, brokers, topic.Readings, len(good)))
 }
 
 func TestHandlerErrorFailsTheInvocation(t *testing.T) {
