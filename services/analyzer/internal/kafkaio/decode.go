@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"google.golang.org/protobuf/proto"
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
@@ -36,36 +37,32 @@ func Decode(r *kgo.Record) (Input, error) {
 	typ, _ := eventbus.Header(r, eventbus.HeaderType)
 	switch typ {
 	case readingType:
-		var msg blev1.ReadingEnriched
-		if err := eventbus.Decode(r, &msg); err != nil {
-			return Input{}, err
-		}
-		out, err := mapper.Reading(&msg)
-		if err != nil {
-			return Input{}, invalid(fmt.Errorf("%w: mapping %s: %w", analyze.ErrInvalid, readingType, err))
-		}
-		if err := out.Validate(); err != nil {
-			return Input{}, invalid(fmt.Errorf("%w: %s: %w", analyze.ErrInvalid, readingType, err))
-		}
-		return Input{Reading: &out}, nil
+		reading, err := decode(r, &blev1.ReadingEnriched{}, mapper.Reading)
+		return Input{Reading: reading}, err
 	case erasureType:
-		var msg blev1.SubjectErased
-		if err := eventbus.Decode(r, &msg); err != nil {
-			return Input{}, err
-		}
-		out, err := mapper.Erasure(&msg)
-		if err != nil {
-			return Input{}, invalid(fmt.Errorf("%w: mapping %s: %w", analyze.ErrInvalid, erasureType, err))
-		}
-		if err := out.Validate(); err != nil {
-			return Input{}, invalid(fmt.Errorf("%w: %s: %w", analyze.ErrInvalid, erasureType, err))
-		}
-		return Input{Erasure: &out}, nil
+		erasure, err := decode(r, &blev1.SubjectErased{}, mapper.Erasure)
+		return Input{Erasure: erasure}, err
 	case "":
 		return Input{}, &eventbus.DecodeError{Reason: "missing_header", Err: errors.New("no " + eventbus.HeaderType + " header")}
 	}
 	return Input{}, &eventbus.DecodeError{Reason: "wrong_type",
 		Err: fmt.Errorf("%s %q, want %s or %s", eventbus.HeaderType, typ, readingType, erasureType)}
+}
+
+// decode checks r's contract into msg (eventbus.Decode validates it), maps
+// it to the domain and validates the result as the engine would.
+func decode[M proto.Message, T interface{ Validate() error }](r *kgo.Record, msg M, toDomain func(M) (T, error)) (*T, error) {
+	if err := eventbus.Decode(r, msg); err != nil {
+		return nil, err
+	}
+	out, err := toDomain(msg)
+	if err != nil {
+		return nil, invalid(fmt.Errorf("%w: mapping %s: %w", analyze.ErrInvalid, eventbus.TypeOf(msg), err))
+	}
+	if err := out.Validate(); err != nil {
+		return nil, invalid(fmt.Errorf("%w: %s: %w", analyze.ErrInvalid, eventbus.TypeOf(msg), err))
+	}
+	return &out, nil
 }
 
 // Apply decodes r and hands it to e at r's offset. A poison record's error
