@@ -47,10 +47,10 @@ func BenchmarkEngineApply(b *testing.B) {
 			benchApply(b, memstore.New(), every)
 		})
 		b.Run(fmt.Sprintf("boltstore/commit_every_%d", every), func(b *testing.B) {
-			benchApply(b, bolt.fresh(b)(), every)
+			benchApply(b, bolt.Fresh(b)(), every)
 		})
 		b.Run(fmt.Sprintf("pgstore/commit_every_%d", every), func(b *testing.B) {
-			benchApply(b, postgres.fresh(b)(), every)
+			benchApply(b, postgres.Fresh(b)(), every)
 		})
 	}
 }
@@ -126,7 +126,7 @@ func BenchmarkRestore(b *testing.B) {
 		back backend
 	}{{"boltstore", bolt}, {"pgstore", postgres}} {
 		b.Run(kind.name, func(b *testing.B) {
-			st := kind.back.fresh(b)()
+			st := kind.back.Fresh(b)()
 			e := openEngine(b, st)
 			for i := range 2 * devices {
 				if _, err := e.ApplyReading(Offset{Partition: benchPartition, Offset: int64(i)}, benchReading(ids, i)); err != nil {

@@ -15,7 +15,7 @@ func TestQueries_run_safely_while_records_apply(t *testing.T) {
 	t.Parallel()
 	records := testStream(2)
 	forEachStore(t, everyStore, func(t *testing.T, b backend) {
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		st := open()
 		e := openEngine(t, st)
 		var wg sync.WaitGroup

@@ -86,7 +86,7 @@ func TestCrash_restart_and_rebuild_reach_the_same_state(t *testing.T) {
 
 	forEachStore(t, durable, func(t *testing.T, b backend) {
 		// Run that crashes after record 1234, having last committed after 1200.
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		st := open()
 		first := openEngine(t, st)
 		var gotAlerts []string
@@ -146,7 +146,7 @@ func TestCrash_restart_and_rebuild_reach_the_same_state(t *testing.T) {
 		}
 
 		// Rebuild from scratch on an empty store with another commit cadence.
-		rebuiltStore := b.fresh(t)()
+		rebuiltStore := b.Fresh(t)()
 		rebuilt := openEngine(t, rebuiltStore)
 		run(t, rebuilt, records, 37)
 		if got := dumpEngine(t, rebuilt); got != want {
@@ -172,7 +172,7 @@ func TestStream_known_answers(t *testing.T) {
 	t.Parallel()
 	records := testStream(1)
 	forEachStore(t, everyStore, func(t *testing.T, b backend) {
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		st := open()
 		e := openEngine(t, st)
 		alerts := run(t, e, records, 100)
@@ -243,7 +243,7 @@ func checkQueries(t *testing.T, e *Engine, alerts []alert.Event) {
 func TestApply_rejects_invalid_records_but_consumes_their_offsets(t *testing.T) {
 	t.Parallel()
 	forEachStore(t, everyStore, func(t *testing.T, b backend) {
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		st := open()
 		e := openEngine(t, st)
 		p := store.Partition{Topic: "azure.ble.enriched.v1", Partition: 0}
@@ -272,7 +272,7 @@ func TestApply_rejects_invalid_records_but_consumes_their_offsets(t *testing.T) 
 func TestErasure_drops_late_readings_of_the_subject(t *testing.T) {
 	t.Parallel()
 	forEachStore(t, everyStore, func(t *testing.T, b backend) {
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		st := open()
 		e := openEngine(t, st)
 		p := store.Partition{Topic: "azure.ble.enriched.v1", Partition: 0}
@@ -331,7 +331,7 @@ func checkErased(t *testing.T, e *Engine) {
 func TestCommit_failure_keeps_changes_for_the_next_commit(t *testing.T) {
 	t.Parallel()
 	forEachStore(t, everyStore, func(t *testing.T, b backend) {
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		st := &failingStore{Store: open(), fail: true}
 		e := openEngine(t, st)
 		p := store.Partition{Topic: "azure.ble.enriched.v1", Partition: 0}

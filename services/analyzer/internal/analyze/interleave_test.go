@@ -60,7 +60,7 @@ func TestRebuild_does_not_depend_on_partition_interleaving(t *testing.T) {
 	records := testStream(1)
 	parts := []store.Partition{records[0].at.Partition, records[1].at.Partition}
 	forEachStore(t, everyStore, func(t *testing.T, b backend) {
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		st := open()
 		live := openEngine(t, st)
 		live.ExpectPartitions(parts)
@@ -78,7 +78,7 @@ func TestRebuild_does_not_depend_on_partition_interleaving(t *testing.T) {
 		for _, chunks := range [][2]int{{40, 25}, {1, 300}, {500, 7}} {
 			t.Run(fmt.Sprintf("chunks_%d_%d", chunks[0], chunks[1]), func(t *testing.T) {
 				t.Parallel()
-				open := b.fresh(t)
+				open := b.Fresh(t)
 				st := open()
 				rebuilt := openEngine(t, st)
 				rebuilt.ExpectPartitions(parts)

@@ -25,14 +25,14 @@ func TestKilled_between_apply_and_commit_loses_and_repeats_nothing(t *testing.T)
 		e.site(0, 120)
 		fixed := func() time.Time { return t0 } // ticks change nothing: both runs see records only
 
-		ref := e.startOn(b.fresh(t)(), fixed, nil)
+		ref := e.startOn(b.Fresh(t)(), fixed, nil)
 		e.waitCommitted(ref)
 		want := dump(t, ref.engine)
 		if err := ref.stop(); !errors.Is(err, context.Canceled) {
 			t.Fatalf("graceful stop: %v", err)
 		}
 
-		open := b.fresh(t)
+		open := b.Fresh(t)
 		rounds := 0
 		crashy := e.startOn(open(), fixed, func() error {
 			if rounds++; rounds == 4 {
@@ -71,7 +71,7 @@ func TestRebuild_reaches_the_live_state(t *testing.T) {
 	forEachStore(t, durable, func(t *testing.T, b backend) {
 		e := newEnv(t)
 		clk := newClock(t0)
-		live := e.startOn(b.fresh(t)(), clk.now, nil)
+		live := e.startOn(b.Fresh(t)(), clk.now, nil)
 		end1 := e.site(0, 60)
 		clk.set(end1)
 		e.waitCommitted(live)
@@ -85,7 +85,7 @@ func TestRebuild_reaches_the_live_state(t *testing.T) {
 		_ = live.stop()
 		want := dump(t, live.engine)
 
-		rebuilt := e.startOn(b.fresh(t)(), clk.now, nil) // an empty store: replays from the start
+		rebuilt := e.startOn(b.Fresh(t)(), clk.now, nil) // an empty store: replays from the start
 		e.waitCommitted(rebuilt)
 		_ = rebuilt.stop()
 		// Everything must match, zone peaks and loads included: they are
