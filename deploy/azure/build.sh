@@ -5,6 +5,9 @@
 # workers) ready for `func azure functionapp publish` or a zip deploy.
 set -eu
 out=${1:?usage: build.sh OUT_DIR}
+# Absolute, so the build below (run from the command's folder) writes there.
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 # app SERVICE FUNCTION...: OUT_DIR/SERVICE with SERVICE-azfunc serving each
 # FUNCTION (a folder with its function.json).
