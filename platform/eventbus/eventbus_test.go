@@ -18,6 +18,8 @@ import (
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics/pipelinemetricstest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 )
@@ -207,12 +209,14 @@ func TestTransactorRoutesUndecodableToDLQ(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
+	started := time.Now()
 	go func() {
 		done <- tx.Run(ctx, func(ctx context.Context, r *kgo.Record) ([]*kgo.Record, error) {
 			var adv blev1.AdvertisementReceived
 			if err := eventbus.Decode(r, &adv); err != nil {
 				return nil, err
 			}
+			pipelinemetrics.Delivered(ctx, adv.GetReceivedAt().AsTime())
 			reading := &blev1.ReadingDecoded{Received: &adv, Decoded: &blev1.DecodedPayload{Formats: []string{"flags"}}, DecodedAt: timestamppb.Now()}
 			rec, err := tx.Encoder.Record(ctx, eventbus.Event{Topic: out, Key: string(r.Key), Msg: reading})
 			return []*kgo.Record{rec}, err
@@ -225,7 +229,9 @@ func TestTransactorRoutesUndecodableToDLQ(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("transactor: %v", err)
 	}
+	stopped := time.Now()
 	tx.Close()
+	checkTransactorMetrics(t, tel, good, bad, started, stopped)
 
 	gateways := map[string]bool{}
 	for _, r := range outs {
@@ -248,6 +254,26 @@ func TestTransactorRoutesUndecodableToDLQ(t *testing.T) {
 		if string(r.Key) != "junk" {
 			t.Errorf("dead letter key %q, want the original", r.Key)
 		}
+	}
+}
+
+// checkTransactorMetrics: every input counted once under its topic, the
+// garbage as dead letters with their reason, and each good input's reading
+// aged from its receive time to a commit between started and stopped.
+func checkTransactorMetrics(t *testing.T, tel *telemetry.Telemetry, good, bad int, started, stopped time.Time) {
+	t.Helper()
+	m := pipelinemetricstest.Scrape(t, tel.Metrics)
+	if m.In[topic.Advertisements] != float64(good+bad) || len(m.In) != 1 {
+		t.Errorf("records_in %v, want %d from %s", m.In, good+bad, topic.Advertisements)
+	}
+	dl := pipelinemetricstest.DeadLetter{Topic: topic.Advertisements, Reason: "unmarshal"}
+	if m.DLQ[dl] != float64(bad) || len(m.DLQ) != 1 {
+		t.Errorf("records_dlq %v, want %d of %+v", m.DLQ, bad, dl)
+	}
+	receivedAt := advertisement("", 0).GetReceivedAt().AsTime()
+	lo, hi := float64(good)*started.Sub(receivedAt).Seconds(), float64(good)*stopped.Sub(receivedAt).Seconds()
+	if m.Latency.Count != float64(good) || m.Latency.Sum < lo || m.Latency.Sum > hi {
+		t.Errorf("latency count %v sum %v s, want %d readings summing to %v..%v s", m.Latency.Count, m.Latency.Sum, good, lo, hi)
 	}
 }
 
@@ -289,5 +315,20 @@ func TestRetryMarkSurvivesWrapping(t *testing.T) {
 	}
 	if !errors.Is(eventbus.Retry(cause), cause) {
 		t.Error("Retry hides its cause")
+	}
+}
+
+func TestDeadLetteredReadsTheDLQHeaders(t *testing.T) {
+	t.Parallel()
+	in := &kgo.Record{Topic: topic.Readings, Value: []byte("x")}
+	dl := eventbus.DLQRecord(in, &eventbus.DecodeError{Reason: "invalid", Err: errors.New("bad")}, time.Now())
+	if src, reason, ok := eventbus.DeadLettered(dl); !ok || src != topic.Readings || reason != "invalid" {
+		t.Errorf("DeadLettered(dead letter) = %q, %q, %v; want %s, invalid, true", src, reason, ok, topic.Readings)
+	}
+	if _, _, ok := eventbus.DeadLettered(in); ok {
+		t.Error("DeadLettered says an ordinary record is a dead letter")
+	}
+	if r := eventbus.DLQReason(errors.New("boom")); r != "processing" {
+		t.Errorf("DLQReason of a plain error = %q, want processing", r)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/plugin/kotel"
 
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/platform/telemetry"
 )
 
@@ -51,6 +52,7 @@ type TransactConfig struct {
 type Transactor struct {
 	sess    *kgo.GroupTransactSession
 	tracer  *kotel.Tracer
+	metrics *pipelinemetrics.Metrics
 	Encoder Encoder
 	now     func() time.Time
 }
@@ -70,11 +72,15 @@ func NewTransactor(cfg TransactConfig, tel *telemetry.Telemetry, extra ...kgo.Op
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.RequireStableFetchOffsets(),
 	)
+	metrics, err := pipelinemetrics.New(tel.MeterProvider)
+	if err != nil {
+		return nil, err
+	}
 	sess, err := kgo.NewGroupTransactSession(append(opts, extra...)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating transactional session: %w", err)
 	}
-	return &Transactor{sess: sess, tracer: tracer, Encoder: Encoder{Source: cfg.Source}, now: time.Now}, nil
+	return &Transactor{sess: sess, tracer: tracer, metrics: metrics, Encoder: Encoder{Source: cfg.Source}, now: time.Now}, nil
 }
 
 // Close leaves the group and closes the client; an open transaction is aborted.
@@ -86,6 +92,10 @@ func (t *Transactor) Client() *kgo.Client { return t.sess.Client() }
 // Run polls and transforms until ctx ends. Each poll is one transaction: its
 // outputs, its dead letters and its consumed offsets commit together or not at
 // all. It returns nil when ctx ends, or the error that made it stop.
+//
+// A committed transaction counts its inputs and dead letters in the pipeline
+// metrics; fn reports the readings it outputs with pipelinemetrics.Delivered
+// on the context it is given, and their age is observed at the commit.
 func (t *Transactor) Run(ctx context.Context, fn Transform) error {
 	for {
 		fetches := t.sess.PollFetches(ctx)
@@ -120,12 +130,15 @@ func (t *Transactor) transactBatch(ctx context.Context, fetches kgo.Fetches, fn 
 		}
 	}
 	var retryErr error
+	batch := t.metrics.NewBatch()
 	fetches.EachRecord(func(in *kgo.Record) {
 		if retryErr != nil {
 			return
 		}
 		pctx, span := t.tracer.WithProcessSpan(in)
 		defer span.End()
+		pctx = pipelinemetrics.ContextWithBatch(pctx, batch)
+		batch.In(in.Topic, 1)
 		outs, err := fn(pctx, in)
 		var r retryable
 		switch {
@@ -135,6 +148,7 @@ func (t *Transactor) transactBatch(ctx context.Context, fetches kgo.Fetches, fn 
 		case err != nil:
 			span.RecordError(err)
 			outs = []*kgo.Record{DLQRecord(in, err, t.now())}
+			batch.DeadLettered(in.Topic, DLQReason(err))
 		}
 		for _, out := range outs {
 			if out.Context == nil {
@@ -157,6 +171,10 @@ func (t *Transactor) transactBatch(ctx context.Context, fetches kgo.Fetches, fn 
 		return fmt.Errorf("producing in transaction: %w", produceErr)
 	}
 	// Not committed without an error means a rebalance took the partitions; the
-	// session rewound to the committed offsets and the records are consumed again.
+	// session rewound to the committed offsets and the records are consumed again,
+	// and counted then.
+	if committed {
+		batch.Commit(ctx, t.now())
+	}
 	return nil
 }
