@@ -29,7 +29,9 @@ func listenAddr(base int, name string) string {
 func (s *Stack) args(name string) []string {
 	primary := strings.Join(s.Clusters.Primary.ListenAddrs(), ",")
 	mirror := strings.Join(s.Clusters.Mirror.ListenAddrs(), ",")
-	a := []string{"--listen-addr", listenAddr(s.cfg.BasePort, name), "--log-level", s.cfg.LogLevel}
+	// JSON whatever BLUESTREAM_LOG_FORMAT says: the stack reads a child's
+	// address from its JSON "serving" line, and its log file stays one format.
+	a := []string{"--listen-addr", listenAddr(s.cfg.BasePort, name), "--log-level", s.cfg.LogLevel, "--log-format", "json"}
 	switch name {
 	case "ble-ingest":
 		a = append(a, "--kafka-brokers", primary, "--kafka-client-id", "stack-ble-ingest")

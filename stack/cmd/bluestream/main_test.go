@@ -59,6 +59,9 @@ func runUntilCtrlC(t *testing.T, bin, data, mode string) {
 	defer cancel()
 	logsBefore, _ := os.ReadFile(filepath.Join(data, "logs", "services.log"))
 	cmd := exec.Command(bin, "--mode", mode, "--data-dir", data, "--primary-port", "0", "--mirror-port", "0", "--base-port", "0", "--fleet", "8", "--speed", "2")
+	// A text log format set for other programs must not reach the services:
+	// the stack reads their JSON lines.
+	cmd.Env = append(os.Environ(), "BLUESTREAM_LOG_FORMAT=text")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
