@@ -15,6 +15,7 @@ import (
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics/pipelinemetricstest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
@@ -68,6 +69,7 @@ func TestKilledBetweenConsumeAndCommitDecodesEachInputOnce(t *testing.T) {
 		}
 	}
 
+	started := time.Now()
 	cfg := eventbus.TransactConfig{Kafka: cluster.Config(), Group: "transformer", TransactionalID: "transformer-0", Topics: []string{in}, Source: "//bluestream/transformer"}
 	newTx := func() *eventbus.Transactor {
 		tx, err := eventbus.NewTransactor(cfg, tel, kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(200*time.Millisecond))
@@ -112,6 +114,7 @@ func TestKilledBetweenConsumeAndCommitDecodesEachInputOnce(t *testing.T) {
 		t.Fatalf("restarted instance: %v", err)
 	}
 	tx2.Close()
+	checkCountedOnce(t, tel, valid, garbage, started, time.Now())
 
 	readings := readToEnd(t, cluster.Config(), tel, kgo.ReadCommitted(), topic.Readings)
 	dlq := readToEnd(t, cluster.Config(), tel, kgo.ReadCommitted(), topic.DLQ(in))
@@ -151,6 +154,28 @@ func TestKilledBetweenConsumeAndCommitDecodesEachInputOnce(t *testing.T) {
 	}
 	t.Logf("inputs %d valid + %d garbage; killed after %d records; log holds %d readings, read_committed sees %d readings and %d dead letters",
 		valid, garbage, killAt, len(everything), len(readings), len(dlq))
+}
+
+// checkCountedOnce: the pipeline metrics count every input once although the
+// killed instance had consumed some of them in a transaction that never
+// committed, the garbage as dead letters with its reason, and each valid
+// input's reading once, aged from its receive time to a commit between
+// started and stopped.
+func checkCountedOnce(t *testing.T, tel *telemetry.Telemetry, valid, garbage int, started, stopped time.Time) {
+	t.Helper()
+	m := pipelinemetricstest.Scrape(t, tel.Metrics)
+	in := topic.Advertisements
+	if m.In[in] != float64(valid+garbage) || len(m.In) != 1 {
+		t.Errorf("records_in %v, want %d from %s", m.In, valid+garbage, in)
+	}
+	dl := pipelinemetricstest.DeadLetter{Topic: in, Reason: "unmarshal"}
+	if m.DLQ[dl] != float64(garbage) || len(m.DLQ) != 1 {
+		t.Errorf("records_dlq %v, want %d of %+v", m.DLQ, garbage, dl)
+	}
+	lo, hi := float64(valid)*started.Sub(receivedAt).Seconds(), float64(valid)*stopped.Sub(receivedAt).Seconds()
+	if m.Latency.Count != float64(valid) || m.Latency.Sum < lo || m.Latency.Sum > hi {
+		t.Errorf("latency count %v sum %v s, want %d readings summing to %v..%v s", m.Latency.Count, m.Latency.Sum, valid, lo, hi)
+	}
 }
 
 // waitForCommitted polls a read_committed reader until n records are visible.

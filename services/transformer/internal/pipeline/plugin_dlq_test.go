@@ -13,6 +13,7 @@ import (
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics/pipelinemetricstest"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
 	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
@@ -83,6 +84,13 @@ func TestRunawayPluginsSendTheRecordToTheDLQWithTheReason(t *testing.T) {
 	}
 	if len(dlq) != 2 || reasons["loop"] != plugin.ReasonTimeout || reasons["hog"] != plugin.ReasonMemory {
 		t.Errorf("dead letters by key: %v, want loop: %s and hog: %s", reasons, plugin.ReasonTimeout, plugin.ReasonMemory)
+	}
+	// The canary's DLQ ratio sees the same reasons the headers carry.
+	counted := pipelinemetricstest.Scrape(t, tel.Metrics).DLQ
+	for _, reason := range []string{plugin.ReasonTimeout, plugin.ReasonMemory} {
+		if n := counted[pipelinemetricstest.DeadLetter{Topic: in, Reason: reason}]; n != 1 {
+			t.Errorf("records_dlq{reason=%q} = %v, want 1 (all: %v)", reason, n, counted)
+		}
 	}
 	readings := readToEnd(t, cluster.Config(), tel, kgo.ReadCommitted(), topic.Readings)
 	if len(readings) != 2 {

@@ -10,6 +10,7 @@ import (
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/services/transformer/internal/plugin"
 )
 
@@ -57,6 +58,9 @@ func (s *Stage) Transform(ctx context.Context, in *kgo.Record) ([]*kgo.Record, e
 	if err != nil {
 		return nil, err
 	}
+	// The adapter observes the reading's end-to-end latency once the
+	// transaction holding it commits.
+	pipelinemetrics.Delivered(ctx, adv.GetReceivedAt().AsTime())
 	// Encoder.Record marshals deterministically, so every target publishes
 	// the same bytes for the same reading.
 	return []*kgo.Record{out}, nil
