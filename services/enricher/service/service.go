@@ -15,6 +15,7 @@ import (
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/enricher/internal/enrich"
 	"github.com/bluestream/bluestream/services/enricher/internal/mapper"
@@ -95,7 +96,11 @@ func (s *service) Start(ctx context.Context, env *app.Env) error {
 	if err != nil {
 		return err
 	}
-	stage := &stream.Stage{Enricher: enricher, Encoder: eventbus.Encoder{Source: source}, Output: s.enriched, Period: period}
+	metrics, err := pipelinemetrics.New(env.Telemetry.MeterProvider)
+	if err != nil {
+		return err
+	}
+	stage := &stream.Stage{Enricher: enricher, Encoder: eventbus.Encoder{Source: source}, Output: s.enriched, Period: period, Metrics: metrics}
 
 	tail, err := eventbus.NewClient(s.kafka, env.Telemetry, source, "", registrylog.ClientOpts(s.registryLog)...)
 	if err != nil {

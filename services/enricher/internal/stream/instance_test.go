@@ -19,6 +19,7 @@ import (
 	registryv1 "github.com/bluestream/bluestream/gen/bluestream/registry/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/enricher/internal/enrich"
@@ -41,6 +42,7 @@ const (
 // registry replayed from registry.events.v1, RegistryService writing to it, and the
 // transactional stream.
 type instance struct {
+	tel    *telemetry.Telemetry
 	srv    *server.Server
 	stage  *stream.Stage
 	sess   *kgo.GroupTransactSession
@@ -76,7 +78,11 @@ func startInstance(t *testing.T, c *kafkatest.Cluster, keystoreFile string, extr
 	if err != nil {
 		t.Fatal(err)
 	}
-	stage := &stream.Stage{Enricher: enricher, Encoder: eventbus.Encoder{Source: source}, Output: topic.Enriched, Period: period}
+	metrics, err := pipelinemetrics.New(tel.MeterProvider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := &stream.Stage{Enricher: enricher, Encoder: eventbus.Encoder{Source: source}, Output: topic.Enriched, Period: period, Metrics: metrics}
 
 	tail, err := eventbus.NewClient(c.Config(), tel, source, "", registrylog.ClientOpts(topic.RegistryEvents)...)
 	if err != nil {
@@ -120,7 +126,7 @@ func startInstance(t *testing.T, c *kafkatest.Cluster, keystoreFile string, extr
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	in := &instance{srv: srv, stage: stage, sess: sess, cancel: cancel, done: make(chan error, 1)}
+	in := &instance{tel: tel, srv: srv, stage: stage, sess: sess, cancel: cancel, done: make(chan error, 1)}
 	go func() { in.done <- stream.Run(ctx, sess, stage) }()
 	t.Cleanup(func() {
 		cancel()

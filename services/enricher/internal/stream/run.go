@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 )
 
 // Run consumes with sess and publishes each poll's outputs, dead letters and
@@ -48,7 +49,8 @@ func transact(ctx context.Context, sess *kgo.GroupTransactSession, s *Stage, in 
 	if err := sess.Begin(); err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	out, batchErr := s.Batch(ctx, in)
+	batch := s.Metrics.NewBatch()
+	out, batchErr := s.Batch(pipelinemetrics.ContextWithBatch(ctx, batch), in)
 	var (
 		mu         sync.Mutex
 		produceErr error
@@ -74,6 +76,24 @@ func transact(ctx context.Context, sess *kgo.GroupTransactSession, s *Stage, in 
 		return fmt.Errorf("producing in transaction: %w", produceErr)
 	}
 	// Not committed without an error: a rebalance took the partitions and the
-	// session rewound to the committed offsets; the records come again.
+	// session rewound to the committed offsets; the records come again, and
+	// are counted then.
+	if committed {
+		count(batch, in, out)
+		batch.Commit(ctx, s.now())
+	}
 	return nil
+}
+
+// count notes a committed transaction's inputs and the dead letters among its
+// outputs.
+func count(b *pipelinemetrics.Batch, in, out []*kgo.Record) {
+	for _, r := range in {
+		b.In(r.Topic, 1)
+	}
+	for _, r := range out {
+		if src, reason, ok := eventbus.DeadLettered(r); ok {
+			b.DeadLettered(src, reason)
+		}
+	}
 }

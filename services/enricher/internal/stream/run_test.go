@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -13,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/bluestream/bluestream/platform/kafkatest"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics/pipelinemetricstest"
 	"github.com/bluestream/bluestream/platform/topic"
 )
 
@@ -28,6 +30,7 @@ func TestRunEnrichesEachReadingOnceAndDeadLettersGarbage(t *testing.T) {
 	in.registerGateway(t, "gw-a", 0)
 	in.registerGateway(t, "gw-b", 10)
 	w := newWorkload(t)
+	started := time.Now()
 	publish(t, c, w.records)
 
 	waitConsumed(t, c, in.done)
@@ -35,6 +38,7 @@ func TestRunEnrichesEachReadingOnceAndDeadLettersGarbage(t *testing.T) {
 		t.Fatalf("stream.Run: %v", err)
 	}
 	checkExactlyOnce(t, c, w)
+	checkCounted(t, in, w, started, time.Now())
 }
 
 // TestRunExactlyOnceAcrossCrash fails the first commit (the broker never sees its
@@ -57,6 +61,7 @@ func TestRunExactlyOnceAcrossCrash(t *testing.T) {
 		return resp, nil, true
 	})
 
+	started := time.Now()
 	first := startInstance(t, c, keys)
 	first.registerGateway(t, "gw-a", 0)
 	first.registerGateway(t, "gw-b", 10)
@@ -67,6 +72,9 @@ func TestRunExactlyOnceAcrossCrash(t *testing.T) {
 	}
 	first.sess.Close() // the process dies: nothing aborts its transaction
 	first.closed = true
+	if m := pipelinemetricstest.Scrape(t, first.tel.Metrics); m.TotalIn() != 0 || m.TotalDLQ() != 0 || m.Latency.Count != 0 {
+		t.Errorf("the instance whose commit failed counted %v in, %v dead-lettered, %v latencies; want nothing", m.In, m.DLQ, m.Latency.Count)
+	}
 
 	// The crash left work behind: outputs written but not committed, and no
 	// consumed offset committed.
@@ -92,6 +100,7 @@ func TestRunExactlyOnceAcrossCrash(t *testing.T) {
 		t.Fatalf("second instance: stream.Run: %v", err)
 	}
 	checkExactlyOnce(t, c, w)
+	checkCounted(t, second, w, started, time.Now())
 
 	// The crashed transaction's outputs were aborted, not lost or doubled: the new
 	// instance enriched the same advertisements again, with the same ids.
@@ -103,5 +112,37 @@ func TestRunExactlyOnceAcrossCrash(t *testing.T) {
 	}
 	if !failed.Load() {
 		t.Error("the commit was never failed")
+	}
+}
+
+// checkCounted: the instance's pipeline metrics count every input once, the
+// workload's two bad inputs as dead letters with their reasons, and one
+// latency per enriched reading, aged from its first copy's receive time to a
+// commit between started and stopped.
+func checkCounted(t *testing.T, in *instance, w workload, started, stopped time.Time) {
+	t.Helper()
+	m := pipelinemetricstest.Scrape(t, in.tel.Metrics)
+	if m.In[topic.Readings] != float64(len(w.records)) || len(m.In) != 1 {
+		t.Errorf("records_in %v, want %d from %s", m.In, len(w.records), topic.Readings)
+	}
+	want := map[pipelinemetricstest.DeadLetter]float64{
+		{Topic: topic.Readings, Reason: "unmarshal"}:  1, // not protobuf
+		{Topic: topic.Readings, Reason: "processing"}: 1, // heard by an unregistered gateway
+	}
+	if len(m.DLQ) != len(want) {
+		t.Errorf("records_dlq %v, want %v", m.DLQ, want)
+	}
+	for k, n := range want {
+		if m.DLQ[k] != n {
+			t.Errorf("records_dlq%+v = %v, want %v (all: %v)", k, m.DLQ[k], n, m.DLQ)
+		}
+	}
+	var lo, hi float64
+	for ns := range w.ads {
+		lo += started.Sub(time.Unix(0, ns)).Seconds()
+		hi += stopped.Sub(time.Unix(0, ns)).Seconds()
+	}
+	if m.Latency.Count != float64(len(w.ads)) || m.Latency.Sum < lo || m.Latency.Sum > hi {
+		t.Errorf("latency count %v sum %v s, want %d readings summing to %v..%v s", m.Latency.Count, m.Latency.Sum, len(w.ads), lo, hi)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/services/enricher/internal/enrich"
 	"github.com/bluestream/bluestream/services/enricher/internal/mapper"
 	"github.com/bluestream/bluestream/services/enricher/internal/privacy"
@@ -30,6 +31,10 @@ type Stage struct {
 	Output   string
 	Period   privacy.Period
 	Now      func() time.Time
+	// Metrics counts what Run's committed transactions took in and
+	// dead-lettered, and how old their enriched readings were; nil counts
+	// nothing.
+	Metrics *pipelinemetrics.Metrics
 
 	mu     sync.Mutex
 	erased []string
@@ -106,6 +111,8 @@ func (s *Stage) partition(ctx context.Context, part []*kgo.Record, now time.Time
 			return nil, err
 		}
 		out = append(out, rec)
+		// Aged from the first copy's receive time: the advertisement's.
+		pipelinemetrics.Delivered(ctx, e.ObservedAt)
 	}
 	return out, nil
 }
