@@ -10,6 +10,16 @@ PROTOC_GEN_GO_VERSION        := v1.36.12
 PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 PROTOVALIDATE_PROTO_VERSION  := v1.2.2
 
+# Release builds (make images, make dist-bin) stamp this version: VERSION, else
+# the IMAGE_TAG the release workflow passes, else the nearest v* tag, else a
+# development version.
+RELEASE_VERSION = $(or $(VERSION),$(IMAGE_TAG),$(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null | sed 's/^v//'),0.0.0-dev)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+# Files in images are dated at the commit, so one commit gives one digest.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+IMAGE_REGISTRY ?= ghcr.io/bluestream/bluestream
+VERSION_VAR := github.com/bluestream/bluestream/platform/buildinfo.version
+
 BIN   := $(CURDIR)/bin
 CACHE := $(CURDIR)/.cache
 BUF   := $(BIN)/buf
@@ -97,3 +107,19 @@ functions: azfunc
 .PHONY: bench-pipeline
 bench-pipeline: ## drive the whole stack at rising rates: ads/s end to end, p50/p99 ingest-to-analyzer latency, raw broker throughput
 	cd e2e && go test -run '^$$' -bench Pipeline -benchtime 5000x -timeout 30m .
+
+.PHONY: images
+images: ## the five services' multi-arch images (linux/amd64+arm64, static, nonroot 65532) as OCI layouts in dist/images; PUSH=1 pushes to IMAGE_REGISTRY/<service>:IMAGE_TAG
+	cd deploy && SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) go run ./cmd/imagebuild -root $(CURDIR) -out $(CURDIR)/dist/images \
+		-version $(RELEASE_VERSION) -revision "$(REVISION)" -tag $(or $(IMAGE_TAG),$(RELEASE_VERSION)) \
+		$(if $(PUSH),-push -registry $(IMAGE_REGISTRY)) $(SERVICES)
+
+.PHONY: dist-bin
+dist-bin: ## ble-ingest and bluestream-simulator for the gateway and simulator VM images, into dist/bin/linux_{amd64,arm64}/
+	@for arch in amd64 arm64; do \
+		for cmd in ble-ingest bluestream-simulator; do \
+			echo "go build $$cmd for linux/$$arch ($(RELEASE_VERSION))"; \
+			CGO_ENABLED=0 GOOS=linux GOARCH=$$arch go build -trimpath -ldflags "-s -w -X $(VERSION_VAR)=$(RELEASE_VERSION)" \
+				-o dist/bin/linux_$$arch/$$cmd ./services/ble-ingest/cmd/$$cmd; \
+		done; \
+	done
