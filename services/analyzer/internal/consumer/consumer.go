@@ -18,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
@@ -92,7 +93,10 @@ type Consumer struct {
 	engine *analyze.Engine
 	client *eventbus.Client
 	log    *slog.Logger
-	fresh  *freshness
+	// batch notes the round's records in, dead letters and applied
+	// readings; it records them once the engine committed the round, so a
+	// round lost to a crash is counted when it is applied again.
+	batch *pipelinemetrics.Batch
 
 	// crashBeforeCommit, when set, runs after a round was applied and
 	// published; an error from it ends Run at once without committing, as
@@ -108,7 +112,7 @@ func New(ctx context.Context, cfg Config, kafka eventbus.Config, tel *telemetry.
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	fresh, err := newFreshness(tel.Meter(meterName), cfg.Now)
+	metrics, err := pipelinemetrics.New(tel.MeterProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +127,7 @@ func New(ctx context.Context, cfg Config, kafka eventbus.Config, tel *telemetry.
 	if err != nil {
 		return nil, err
 	}
-	return &Consumer{cfg: cfg, engine: e, client: cl, log: tel.Logger, fresh: fresh}, nil
+	return &Consumer{cfg: cfg, engine: e, client: cl, log: tel.Logger, batch: metrics.NewBatch()}, nil
 }
 
 // assignment lists the input topic's partitions and pairs each with the

@@ -16,6 +16,9 @@ import (
 // the round in hand (publish and commit) before returning, so a graceful
 // stop commits what it applied and nothing more.
 func (c *Consumer) Run(ctx context.Context) error {
+	// A round an earlier Run failed in was never committed: its records come
+	// again.
+	c.batch.Discard()
 	for ctx.Err() == nil {
 		pollCtx, cancel := context.WithTimeout(ctx, c.cfg.IdleAfter)
 		fetches := c.client.PollRecords(pollCtx, c.cfg.MaxPollRecords)
@@ -73,6 +76,7 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 			c.engine.Skip(at)
 			return
 		}
+		c.batch.In(r.Topic, 1)
 		// The process span continues the producer's trace from the record's
 		// traceparent, so one advertisement's trace reaches the analyzer.
 		_, span := c.client.ProcessSpan(r)
@@ -84,10 +88,14 @@ func (c *Consumer) apply(fetches kgo.Fetches) (round, error) {
 		switch {
 		case err == nil:
 			out.alerts = append(out.alerts, res.Alerts...)
-			c.fresh.applied(res)
+			// Only readings that changed the projection reached it.
+			if !res.Applied.IsZero() {
+				c.batch.Delivered(res.Applied)
+			}
 		case kafkaio.IsPoison(err):
 			c.engine.Skip(at) // no-op when applying already claimed it
 			out.dlq = append(out.dlq, eventbus.DLQRecord(r, err, c.cfg.Now()))
+			c.batch.DeadLettered(r.Topic, eventbus.DLQReason(err))
 			c.log.Warn("dead-lettering record", "topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "err", err)
 		default:
 			fatal = fmt.Errorf("applying %s@%d: %w", at.Partition, at.Offset, err)
@@ -121,7 +129,9 @@ func (c *Consumer) finish(ctx context.Context, out round) error {
 	if err := c.engine.Commit(ctx); err != nil {
 		return err
 	}
-	c.fresh.committed(ctx)
+	// A reading the analyzer would lose on a crash has not reached the
+	// projection: its age is taken now that the commit made it durable.
+	c.batch.Commit(ctx, c.cfg.Now())
 	return nil
 }
 
