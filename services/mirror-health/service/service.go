@@ -16,6 +16,7 @@ import (
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/mirror-health/internal/metrics"
 	"github.com/bluestream/bluestream/services/mirror-health/internal/mirror"
@@ -118,9 +119,14 @@ func (s *service) Start(ctx context.Context, env *app.Env) error {
 	if s.runMirror {
 		// Tracing hooks on both sides: each copy continues its record's trace.
 		hooks, _ := eventbus.Instrumentation(env.Telemetry, "")
+		metrics, err := pipelinemetrics.New(env.Telemetry.MeterProvider)
+		if err != nil {
+			return err
+		}
 		m, err := mirror.New(mirror.Config{SourceAlias: s.sourceAlias, TargetAlias: s.targetAlias,
 			SourceBrokers: s.source.Brokers, TargetBrokers: s.target.Brokers, Topics: s.topics,
-			SourceOpts: append(slices.Clip(srcOpts), hooks), TargetOpts: append(slices.Clip(tgtOpts), hooks)})
+			SourceOpts: append(slices.Clip(srcOpts), hooks), TargetOpts: append(slices.Clip(tgtOpts), hooks),
+			Metrics: metrics})
 		if err != nil {
 			return err
 		}

@@ -37,6 +37,13 @@ func (r *run) commitBatch(ctx context.Context, now time.Time, copies []*kgo.Reco
 	for _, s := range syncs {
 		r.syncs.add(s)
 	}
+	// Counted only now: the copies of a batch that did not commit are made
+	// again after the restart.
+	b := r.cfg.Metrics.NewBatch()
+	for _, c := range copies {
+		b.In(sourceOf(c).Topic, 1)
+	}
+	b.Commit(ctx, now)
 	return nil
 }
 
@@ -53,7 +60,7 @@ func (r *run) produceCopies(ctx context.Context, copies []*kgo.Record) ([]mm2.Of
 	last := map[sourcePartition]mm2.OffsetSync{}
 	var order []sourcePartition
 	for _, res := range results {
-		src := res.Record.Context.Value(sourceRecordKey{}).(*kgo.Record)
+		src := sourceOf(res.Record)
 		key := sourcePartition{src.Topic, src.Partition}
 		if _, seen := last[key]; !seen {
 			order = append(order, key)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 )
 
 // Config describes one replication flow, source to target.
@@ -37,6 +39,12 @@ type Config struct {
 	// tracing hooks) appended to the mirror's own.
 	SourceOpts []kgo.Opt
 	TargetOpts []kgo.Opt
+	// Metrics counts the source records each committed transaction copied,
+	// by source topic; nil counts nothing. The mirror copies bytes without
+	// decoding them, and only some topics' ce_time is a receive time, so it
+	// observes no end-to-end latency: the analyzer's covers the mirror's
+	// share of it.
+	Metrics *pipelinemetrics.Metrics
 }
 
 func (c *Config) applyDefaults() {

@@ -212,3 +212,8 @@ func recordContext(rec *kgo.Record) context.Context {
 }
 
 type sourceRecordKey struct{}
+
+// sourceOf is the source record a copy was made from.
+func sourceOf(copied *kgo.Record) *kgo.Record {
+	return copied.Context.Value(sourceRecordKey{}).(*kgo.Record)
+}

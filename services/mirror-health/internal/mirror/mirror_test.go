@@ -5,12 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics/pipelinemetricstest"
+	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/services/mirror-health/internal/mm2"
 )
 
@@ -37,8 +41,16 @@ func TestRestartAfterCrashDeliversEveryRecordOnceInOrder(t *testing.T) {
 	const perPartition = 200
 	produceNumbered(t, src, topic, partitions, 0, perPartition/2)
 
+	tel := quietTelemetry(t)
+	metrics, err := pipelinemetrics.New(tel.MeterProvider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(src, tgt)
+	cfg.Metrics = metrics
+
 	// First life: dies after producing its third batch, before committing.
-	m, err := New(testConfig(src, tgt))
+	m, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +63,7 @@ func TestRestartAfterCrashDeliversEveryRecordOnceInOrder(t *testing.T) {
 	produceNumbered(t, src, topic, partitions, perPartition/2, perPartition/2)
 
 	// Second life.
-	m2, err := New(testConfig(src, tgt))
+	m2, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,12 +71,49 @@ func TestRestartAfterCrashDeliversEveryRecordOnceInOrder(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- m2.Run(ctx) }()
 	got := consumeCommitted(t, tgt, remote, perPartition*partitions)
+	waitCopied(t, tel, perPartition*partitions)
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("second run ended with %v, want context.Canceled", err)
 	}
 
 	checkOncePerPartitionInOrder(t, got, perPartition)
+	// The crashed batch's records were copied twice but committed once.
+	if in := pipelinemetricstest.Scrape(t, tel.Metrics).In[topic]; in != perPartition*partitions {
+		t.Errorf("records_in{topic=%q} = %v, want %d: each committed copy once", topic, in, perPartition*partitions)
+	}
+}
+
+func quietTelemetry(t *testing.T) *telemetry.Telemetry {
+	t.Helper()
+	tel, err := telemetry.Setup(t.Context(), "mirror-test", telemetry.WithoutGlobals(), telemetry.WithLogOutput(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
+	return tel
+}
+
+// waitCopied waits until records_in of the mirrored topic reaches n. A reader
+// of the target may see a transaction's copies before the mirror learns its
+// commit succeeded and counts them; stopping the mirror in between would
+// lose that count, so the test waits for it.
+func waitCopied(t *testing.T, tel *telemetry.Telemetry, n int) {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(30 * time.Second)
+	for {
+		in := pipelinemetricstest.Scrape(t, tel.Metrics).In[topic]
+		if in >= float64(n) {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("records_in{topic=%q} = %v after 30s, want %d", topic, in, n)
+		}
+	}
 }
 
 func checkOncePerPartitionInOrder(t *testing.T, got []*kgo.Record, perPartition int) {
