@@ -21,6 +21,7 @@ import (
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/forward"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/ingest"
@@ -216,7 +217,12 @@ func (s *service) startKafka(env *app.Env) (*ingest.Ingester, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, err := ingest.New(s.limits, publish.Kafka{Client: client, Topic: s.topic})
+	metrics, err := pipelinemetrics.New(env.Telemetry.MeterProvider)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	in, err := ingest.New(s.limits, publish.Kafka{Client: client, Topic: s.topic, Metrics: metrics})
 	if err != nil {
 		client.Close()
 		return nil, err

@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/bluestream/bluestream/platform/eventbus"
+	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/advert"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/ingest"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/mapper"
@@ -21,6 +23,11 @@ import (
 type Kafka struct {
 	Client *eventbus.Client
 	Topic  string
+	// Metrics counts the advertisements of every batch Kafka acknowledged as
+	// records in, without a topic: they came over RPC or from local sources.
+	// Nothing is dead-lettered here: invalid input is rejected to its sender
+	// (invalid_argument) before it is published. Nil counts nothing.
+	Metrics *pipelinemetrics.Metrics
 }
 
 var _ ingest.Publisher = Kafka{}
@@ -51,6 +58,11 @@ func (k Kafka) Publish(ctx context.Context, b ingest.Batch) error {
 	if first != nil {
 		return fmt.Errorf("producing %d records to %s: %w", len(events), k.Topic, first)
 	}
+	// Only an acknowledged batch counts: a failed one is retried whole, and
+	// the Ingester does not publish a batch again once it succeeded.
+	counted := k.Metrics.NewBatch()
+	counted.In("", len(events))
+	counted.Commit(ctx, time.Now())
 	return nil
 }
 
