@@ -45,10 +45,10 @@ func TestExporterProducesThePromNames(t *testing.T) {
 	got := pipelinemetricstest.Scrape(t, tel.Metrics).Types
 	want := map[string]string{}
 	for _, n := range promname.Counters() {
-		want[n] = "counter"
+		want[string(n)] = "counter"
 	}
 	for _, n := range promname.Histograms() {
-		want[n] = "histogram"
+		want[string(n)] = "histogram"
 	}
 	if len(got) != len(want) {
 		t.Errorf("/metrics has pipeline families %v, want %v", got, want)

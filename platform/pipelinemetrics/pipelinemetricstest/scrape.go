@@ -96,16 +96,17 @@ func (s *Snapshot) add(line string) error {
 	if err != nil {
 		return err
 	}
+	latency := string(promname.EndToEndLatency)
 	switch name {
-	case promname.RecordsIn:
+	case string(promname.RecordsIn):
 		s.In[labels["topic"]] += value
-	case promname.RecordsDLQ:
+	case string(promname.RecordsDLQ):
 		s.DLQ[DeadLetter{labels["topic"], labels["reason"]}] += value
-	case promname.EndToEndLatency + "_count":
+	case latency + "_count":
 		s.Latency.Count += value
-	case promname.EndToEndLatency + "_sum":
+	case latency + "_sum":
 		s.Latency.Sum += value
-	case promname.EndToEndLatency + "_bucket":
+	case latency + "_bucket":
 		le, err := strconv.ParseFloat(labels["le"], 64) // "+Inf" parses too
 		if err != nil {
 			return err
