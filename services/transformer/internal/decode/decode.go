@@ -73,9 +73,15 @@ func decodeServiceData(sd adstruct.ServiceData, opts *Options, r *Result) {
 }
 
 // decodeManufacturer dispatches on the company identifier, then on signatures
-// that some vendors put in place of a real company identifier.
+// that some vendors put in place of a real company identifier. Formats whose
+// identifier field carries data are tried first, and only when the
+// advertisement names them by service UUID, so such data can never be taken
+// for another company's.
 func decodeManufacturer(md adstruct.ManufacturerData, opts *Options, r *Result) {
 	r.at.base, r.at.typ = md.Offset, adstruct.TypeManufacturerData
+	if decodeGoveeProbes(md, r) || decodeSensorPush(md, r) {
+		return
+	}
 	switch md.CompanyID {
 	case companyApple:
 		decodeApple(md.Data, r)
@@ -87,7 +93,7 @@ func decodeManufacturer(md adstruct.ManufacturerData, opts *Options, r *Result) 
 		decodeRuuvi(md.Data, r)
 		return
 	}
-	if decodeAltBeacon(md, r) {
+	if decodeGovee(md, r) || decodeAltBeacon(md, r) {
 		return
 	}
 	decodeInkbird(md, r)

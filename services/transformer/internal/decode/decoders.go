@@ -8,7 +8,8 @@ type Decoder struct {
 	Formats []Format
 	// CompanyIDs select it by manufacturer specific data; ServiceUUIDs by 16-bit
 	// service data UUID. Both empty means it recognises a signature in any
-	// manufacturer data (AltBeacon, Inkbird).
+	// manufacturer data (AltBeacon, Inkbird, SensorPush); Govee has both
+	// company identifiers and such signatures (its meat thermometers).
 	CompanyIDs   []uint16
 	ServiceUUIDs []uint16
 }
@@ -26,6 +27,8 @@ func Builtins() []Decoder {
 		{Name: "ruuvi", Formats: []Format{FormatRuuviV3, FormatRuuviV5}, CompanyIDs: []uint16{companyRuuvi}},
 		{Name: "altbeacon", Formats: []Format{FormatAltBeacon}},
 		{Name: "inkbird", Formats: []Format{FormatInkbird}},
+		{Name: "govee", Formats: []Format{FormatGovee}, CompanyIDs: []uint16{companyGovee, companyGoveeNokia, companyGoveeH5179}},
+		{Name: "sensorpush", Formats: []Format{FormatSensorPush}},
 		{Name: "eddystone", Formats: []Format{FormatEddystoneUID, FormatEddystoneURL, FormatEddystoneTLM, FormatEddystoneTLMEnc, FormatEddystoneEID}, ServiceUUIDs: []uint16{uuidEddystone}},
 		{Name: "bthome-v2", Formats: []Format{FormatBTHomeV2}, ServiceUUIDs: []uint16{uuidBTHomeV2}},
 		{Name: "bthome-v1", Formats: []Format{FormatBTHomeV1}, ServiceUUIDs: []uint16{uuidBTHomeV1, uuidBTHomeV1Encrypted}},

@@ -95,6 +95,10 @@ const (
 	Switch            Quantity = "switch"
 	IlluminanceBinary Quantity = "light_detected"
 	LightLevel        Quantity = "light_level"
+	// Alarm thresholds a user set on a thermometer (e.g. a meat probe's target
+	// temperature): settings the device reports, not measurements.
+	TemperatureAlarmHigh Quantity = "temperature_alarm_high"
+	TemperatureAlarmLow  Quantity = "temperature_alarm_low"
 )
 
 // Format names a payload format. Names are stable and lower-case.
@@ -121,4 +125,6 @@ const (
 	FormatMiBeacon        Format = "xiaomi-mibeacon"
 	FormatQingping        Format = "qingping"
 	FormatInkbird         Format = "inkbird"
+	FormatGovee           Format = "govee"
+	FormatSensorPush      Format = "sensorpush"
 )
