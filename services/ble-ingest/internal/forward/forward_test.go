@@ -427,3 +427,29 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 	}
 	return k
 }
+
+// A gateway given no id is named by its enrolled client certificate, which
+// is what the remote authenticates; without one, by its host name.
+func TestIdentityIsTheCertificatesCommonName(t *testing.T) {
+	t.Parallel()
+	pki := newPKI(t)
+	s := forward.Settings{Endpoint: "https://ingest.germanywestcentral.bluestream.internal", CertFile: pki.certFile, KeyFile: pki.keyFile,
+		MaxBuffered: 1000, DrainTimeout: time.Second}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Identity(); err != nil || id != "gw-042" {
+		t.Errorf("Identity with a client certificate: %q, %v; want gw-042", id, err)
+	}
+	host, _ := os.Hostname()
+	if id, err := (&forward.Settings{}).Identity(); err != nil || id != host {
+		t.Errorf("Identity without a certificate: %q, %v; want the host name %q", id, err, host)
+	}
+	bad := forward.Settings{Endpoint: "ftp://x", CertFile: pki.certFile, MaxBuffered: 10}
+	err := bad.Validate()
+	for _, flag := range []string{"--ingest-endpoint", "--ingest-buffer", "--ingest-drain-timeout", "--ingest-tls-cert"} {
+		if err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("Validate: %v, want it to name %s", err, flag)
+		}
+	}
+}
