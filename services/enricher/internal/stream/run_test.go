@@ -126,8 +126,8 @@ func checkCounted(t *testing.T, in *instance, w workload, started, stopped time.
 		t.Errorf("records_in %v, want %d from %s", m.In, len(w.records), topic.Readings)
 	}
 	want := map[pipelinemetricstest.DeadLetter]float64{
-		{Topic: topic.Readings, Reason: "unmarshal"}:  1, // not protobuf
-		{Topic: topic.Readings, Reason: "processing"}: 1, // heard by an unregistered gateway
+		{Topic: topic.Readings, Reason: "unmarshal"}:       1, // not protobuf
+		{Topic: topic.Readings, Reason: "unknown_gateway"}: 1,
 	}
 	if len(m.DLQ) != len(want) {
 		t.Errorf("records_dlq %v, want %v", m.DLQ, want)

@@ -5,6 +5,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"github.com/bluestream/bluestream/services/enricher/internal/enrich"
 	"github.com/bluestream/bluestream/services/enricher/internal/mapper"
 	"github.com/bluestream/bluestream/services/enricher/internal/privacy"
+	"github.com/bluestream/bluestream/services/enricher/internal/registry"
 )
 
 // Stage enriches one poll's records at a time. Merge groups never outlive a batch:
@@ -78,7 +80,7 @@ func (s *Stage) partition(ctx context.Context, part []*kgo.Record, now time.Time
 		results = append(results, got...)
 		groups, rejected := enrich.GroupErrors(err)
 		if rejected != nil {
-			out = append(out, eventbus.DLQRecord(r, rejected, now))
+			out = append(out, eventbus.DLQRecord(r, rejection(rejected), now))
 			continue
 		}
 		c.add(reading, r)
@@ -115,6 +117,21 @@ func (s *Stage) partition(ctx context.Context, part []*kgo.Record, now time.Time
 		pipelinemetrics.Delivered(ctx, e.ObservedAt)
 	}
 	return out, nil
+}
+
+// rejection gives a reading the enricher refused its dead-letter reason, so
+// operators can tell a gateway missing from the registry from bad data.
+func rejection(err error) error {
+	var de *eventbus.DecodeError
+	switch {
+	case errors.As(err, &de):
+		return err
+	case errors.Is(err, registry.ErrNotFound):
+		return &eventbus.DecodeError{Reason: "unknown_gateway", Err: err}
+	case errors.Is(err, enrich.ErrInvalidReading):
+		return &eventbus.DecodeError{Reason: "invalid", Err: err}
+	}
+	return err
 }
 
 // byPartition splits records into their partitions, keeping the order within each.

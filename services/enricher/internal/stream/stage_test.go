@@ -200,6 +200,9 @@ func TestInvalidReadingsGoToTheDLQ(t *testing.T) {
 	if msg, _ := eventbus.Header(out[0], eventbus.HeaderDLQError); !strings.Contains(msg, "gw-unknown") {
 		t.Errorf("dead letter error %q does not name the gateway", msg)
 	}
+	if reason, _ := eventbus.Header(out[0], eventbus.HeaderDLQReason); reason != "unknown_gateway" {
+		t.Errorf("dead letter reason %q for a gateway the registry does not know, want unknown_gateway", reason)
+	}
 }
 
 // BenchmarkBatch measures the transform alone (decode, merge, enrich, encode), with
