@@ -77,7 +77,7 @@ bench: ## every stage's benchmarks, with allocations
 	@for m in $(MODULES); do (cd $$m && go test -run '^$$' -bench . -benchmem ./...) | grep -E '^(Benchmark|ok|FAIL|pkg:)' ; done
 
 .PHONY: run
-run: ## the whole system on this machine (stack/cmd/bluestream)
+run: ## the whole system on this machine; ARGS="--mode inprocess" runs the services in one process
 	go run ./stack/cmd/bluestream $(ARGS)
 
 .PHONY: deploy-check
