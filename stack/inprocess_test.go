@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	analyzerv1 "github.com/bluestream/bluestream/gen/bluestream/analyzer/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/analyzer/v1/analyzerv1connect"
 	"github.com/bluestream/bluestream/platform/app"
+	"github.com/bluestream/bluestream/platform/logbuf"
 	transformer "github.com/bluestream/bluestream/services/transformer/service"
 	"github.com/bluestream/bluestream/stack"
 	"github.com/bluestream/bluestream/stack/h2c"
@@ -30,7 +30,7 @@ func TestInProcessStackShowsTheFleetAndFreesItsPorts(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	var log syncBuffer
+	var log logbuf.Buffer
 	s, err := stack.Start(ctx, stack.Config{Mode: stack.ModeInProcess, Simulate: true, Fleet: 8, Speed: 2, Log: &log})
 	if err != nil {
 		t.Fatal(err)
@@ -150,21 +150,4 @@ func analyzerShowsDevices(ctx context.Context, t *testing.T, url string) {
 		case <-tick.C:
 		}
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

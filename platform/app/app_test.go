@@ -6,13 +6,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.opentelemetry.io/otel"
 
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/config"
+	"github.com/bluestream/bluestream/platform/logbuf"
 	"github.com/bluestream/bluestream/platform/telemetry"
 )
 
@@ -122,7 +122,7 @@ func TestTelemetryOptionsSetUpAServiceBesideOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := otel.GetTracerProvider()
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	s := &loopService{finished: make(chan struct{}), loopErr: errors.New("done")}
 	opts := app.Options{Listener: ln, Env: noEnv,
 		TelemetryOptions: []telemetry.Option{telemetry.WithoutGlobals(), telemetry.WithLogOutput(&logs)}}
@@ -139,41 +139,6 @@ func TestTelemetryOptionsSetUpAServiceBesideOthers(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-// lockedBuilder is a log output written by the service's goroutines.
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestLogFormatComesFromTheEnvironment(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -186,7 +151,7 @@ func TestLogFormatComesFromTheEnvironment(t *testing.T) {
 		}
 		return "", false
 	}
-	var logs lockedBuilder
+	var logs logbuf.Buffer
 	s := &loopService{finished: make(chan struct{})}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)

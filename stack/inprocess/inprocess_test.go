@@ -5,12 +5,12 @@ import (
 	"errors"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/config"
+	"github.com/bluestream/bluestream/platform/logbuf"
 	"github.com/bluestream/bluestream/stack/inprocess"
 )
 
@@ -49,23 +49,6 @@ func (w *worker) Start(_ context.Context, env *app.Env) error {
 	return nil
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 func listen(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -88,7 +71,7 @@ func serving(t *testing.T, s *inprocess.Service) string {
 
 func TestStopEndsTheServiceAndFreesItsPort(t *testing.T) {
 	t.Parallel()
-	var log syncBuffer
+	var log logbuf.Buffer
 	ln := listen(t)
 	s := inprocess.Run(inprocess.Spec{Name: "worker", Service: newWorker(), Listener: ln, Log: &log})
 	if addr := serving(t, s); addr != ln.Addr().String() {

@@ -15,32 +15,15 @@ import (
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
+	"github.com/bluestream/bluestream/platform/logbuf"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/ble-ingest/service"
 )
 
-// syncBuffer collects a service's log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serve runs one ble-ingest until the returned stop is called, which returns
 // Run's error.
-func serve(t *testing.T, args []string, logs *syncBuffer) (addr string, stop func() error) {
+func serve(t *testing.T, args []string, logs *logbuf.Buffer) (addr string, stop func() error) {
 	t.Helper()
 	tel, err := telemetry.Setup(context.Background(), "ble-ingest", telemetry.WithoutGlobals(), telemetry.WithLogOutput(logs))
 	if err != nil {
@@ -82,9 +65,9 @@ func serve(t *testing.T, args []string, logs *syncBuffer) (addr string, stop fun
 func TestGatewayForwardsItsSourcesToTheRemoteIngestService(t *testing.T) {
 	t.Parallel()
 	cluster := kafkatest.New(t, "azure", kfake.SeedTopics(3, topic.Advertisements))
-	primary, _ := serve(t, []string{"--kafka-brokers=" + strings.Join(cluster.ListenAddrs(), ",")}, &syncBuffer{})
+	primary, _ := serve(t, []string{"--kafka-brokers=" + strings.Join(cluster.ListenAddrs(), ",")}, &logbuf.Buffer{})
 
-	var gwLogs syncBuffer
+	var gwLogs logbuf.Buffer
 	_, stopGateway := serve(t, []string{
 		"--ingest-endpoint=http://" + primary, "--kafka-brokers=",
 		"--simulate", "--simulate-speed=0", "--simulate-for=30s", "--simulate-fleet=10",

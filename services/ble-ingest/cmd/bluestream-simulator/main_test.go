@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/bluestream/bluestream/platform/app"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
+	"github.com/bluestream/bluestream/platform/logbuf"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/ble-ingest/service"
@@ -94,30 +94,20 @@ func primary(t *testing.T) (addr string, cluster *kafkatest.Cluster) {
 	return addr, cluster
 }
 
-type lockedLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
+// lockedLog is the simulator's log, which the test searches.
+type lockedLog struct{ logbuf.Buffer }
 
 // line returns the JSON log line with msg.
 func (l *lockedLog) line(t *testing.T, msg string) map[string]any {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	sc := bufio.NewScanner(strings.NewReader(l.b.String()))
+	sc := bufio.NewScanner(strings.NewReader(l.String()))
 	for sc.Scan() {
 		var m map[string]any
 		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == msg {
 			return m
 		}
 	}
-	t.Fatalf("no %q in the log:\n%s", msg, l.b.String())
+	t.Fatalf("no %q in the log:\n%s", msg, l.String())
 	return nil
 }
 
