@@ -15,6 +15,30 @@ type chValue struct {
 
 // checkFormatMeasurements fails unless r holds exactly want for format f: a
 // value the format must leave out (an unplugged probe) counts as a failure.
+// formatCase is a payload and the values one format must read from it.
+type formatCase struct {
+	name    string
+	payload string
+	want    []chValue
+}
+
+// checkFormatCases decodes each case's payload and checks f read exactly its
+// values, without problems.
+func checkFormatCases(t *testing.T, f Format, cases []formatCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var r Result
+			Decode(mustHex(t, tt.payload), Options{}, &r)
+			if len(r.Problems) != 0 {
+				t.Errorf("problems: %v", r.Problems)
+			}
+			checkFormatMeasurements(t, &r, f, tt.want)
+		})
+	}
+}
+
 func checkFormatMeasurements(t *testing.T, r *Result, f Format, want []chValue) {
 	t.Helper()
 	if !hasFormat(r, f) {
@@ -52,11 +76,7 @@ func TestGoveeVectors(t *testing.T) {
 		cel = "Cel"
 		pct = "%"
 	)
-	tests := []struct {
-		name    string
-		payload string
-		want    []chValue
-	}{
+	tests := []formatCase{
 		{"H5051", "0cff88ec00ba0af90f63020101", []chValue{{Temperature, 0, 27.46, cel}, {Humidity, 0, 40.89, pct}, {Battery, 0, 99, pct}}},
 		{"H5074", "0aff88ec0088078c116402", []chValue{{Temperature, 0, 19.28, cel}, {Humidity, 0, 44.92, pct}, {Battery, 0, 100, pct}}},
 		{"H5102", "0d09475648353130325f43423942030388ec02010509ff0100010103cb0164",
@@ -98,17 +118,7 @@ func TestGoveeVectors(t *testing.T) {
 		{"H5184_probes_3_4", "0201060303518414ff30584001000101e402460a28ffff460960ffff",
 			[]chValue{{Temperature, 3, 26, cel}, {Temperature, 4, 24, cel}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var r Result
-			Decode(mustHex(t, tt.payload), Options{}, &r)
-			if len(r.Problems) != 0 {
-				t.Errorf("problems: %v", r.Problems)
-			}
-			checkFormatMeasurements(t, &r, FormatGovee, tt.want)
-		})
-	}
+	checkFormatCases(t, FormatGovee, tests)
 }
 
 // TestGoveeRefusesWhatItCannotTellApart covers advertisements whose model, and

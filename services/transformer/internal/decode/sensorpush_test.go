@@ -12,11 +12,7 @@ const sensorPushV2UUID = "1106b00a09ecd79db893ba42d611000009ef"
 // format's 0.0025 steps.
 func TestSensorPushVectors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		payload string
-		want    []chValue
-	}{
+	tests := []formatCase{
 		{"ble_monitor_HTw", "020106" + sensorPushV2UUID + "06ff04e9187d39",
 			[]chValue{{Temperature, 0, 27.69, "Cel"}, {Humidity, 0, 36.5325, "%"}}},
 		{"ble_monitor_HTPxw", "020106" + sensorPushV2UUID + "08ff0089e456bea6b4",
@@ -31,17 +27,7 @@ func TestSensorPushVectors(t *testing.T) {
 		{"ht1_protocol_layout", "1106a90a09ecd79db893ba42d611000009ef" + "05ffa0c7a205",
 			[]chValue{{Temperature, 0, -46.85 + 175.72*6700.0/16384, "Cel"}, {Humidity, 0, -6 + 125*1952.0/4096, "%"}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var r Result
-			Decode(mustHex(t, tt.payload), Options{}, &r)
-			if len(r.Problems) != 0 {
-				t.Errorf("problems: %v", r.Problems)
-			}
-			checkFormatMeasurements(t, &r, FormatSensorPush, tt.want)
-		})
-	}
+	checkFormatCases(t, FormatSensorPush, tests)
 }
 
 // TestSensorPushPagesAndLimits: the static page 3 frame is recognised but holds
