@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/bluestream/bluestream/gen/bluestream/analyzer/v1/analyzerv1connect"
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/app"
+	"github.com/bluestream/bluestream/platform/browsertest"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
 	"github.com/bluestream/bluestream/platform/telemetry"
@@ -166,16 +166,13 @@ func TestRebuild_answers_as_before(t *testing.T) {
 // reads what it shows once its scripts have called the API.
 func TestDashboard_in_headless_chromium(t *testing.T) {
 	t.Parallel()
-	browser := findChromium()
-	if browser == "" {
-		t.Skip("chromium not installed (apt-get install -y chromium); skipping the browser test")
-	}
+	browser := browsertest.Chromium(t)
 	cluster := kafkatest.New(t, "aws", kfake.SeedTopics(2, input, topic.DLQ(input), topic.Alerts))
 	produceSite(t, cluster)
 	a := startAnalyzer(t, cluster, "--store-dir="+t.TempDir())
 	waitPresent(t, a.url, 3)
 
-	dom := dumpDOM(t, browser, a.url+"/")
+	dom := browsertest.DOM(t, browser, a.url+"/")
 	checks := []struct {
 		what string
 		re   string
@@ -186,52 +183,11 @@ func TestDashboard_in_headless_chromium(t *testing.T) {
 		{"pipeline freshness", `id="freshness" class="muted">newest event \d+ s ago`},
 	}
 	if shot := os.Getenv("BLUESTREAM_DASHBOARD_SCREENSHOT"); shot != "" {
-		screenshot(t, browser, a.url+"/", shot) // for a person to look at
+		browsertest.Screenshot(t, browser, a.url+"/", shot) // for a person to look at
 	}
 	for _, c := range checks {
 		if !regexp.MustCompile(c.re).MatchString(dom) {
 			t.Errorf("page does not show %s (want /%s/) in:\n%s", c.what, c.re, dom)
 		}
-	}
-}
-
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// dumpDOM renders url in headless Chromium and returns the DOM after the
-// page's scripts ran; the virtual time budget lets fetches and timers
-// settle without the test waiting on the wall clock.
-func dumpDOM(t *testing.T, browser, url string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		"--virtual-time-budget=5000", "--dump-dom", url)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
-	}
-	return string(out)
-}
-
-// screenshot renders url to a PNG at path.
-func screenshot(t *testing.T, browser, url, path string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--no-first-run", "--user-data-dir="+t.TempDir(), "--virtual-time-budget=5000", "--window-size=1200,700",
-		"--screenshot="+path, url).CombinedOutput()
-	if err != nil {
-		t.Fatalf("chromium screenshot: %v\n%s", err, out)
 	}
 }

@@ -19,8 +19,10 @@ import (
 
 	analyzerv1 "github.com/bluestream/bluestream/gen/bluestream/analyzer/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/analyzer/v1/analyzerv1connect"
+	"github.com/bluestream/bluestream/platform/browsertest"
 	"github.com/bluestream/bluestream/stack/h2c"
 	"github.com/bluestream/bluestream/stack/health"
+	"github.com/bluestream/bluestream/stack/registration"
 )
 
 var (
@@ -100,6 +102,7 @@ func runUntilCtrlC(t *testing.T, bin, data, mode string) {
 	}
 	if url := urls["analyzer"]; url != "" {
 		dashboardShowsDevices(ctx, t, url)
+		dashboardRendersTheOffice(t, url)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
@@ -152,6 +155,23 @@ func readBanner(t *testing.T, r io.Reader) (map[string]string, int, string) {
 	}
 	t.Fatalf("output ended before the addresses were printed: %v", sc.Err())
 	return nil, 0, ""
+}
+
+// dashboardRendersTheOffice opens the dashboard in a real browser, as the
+// person running make run would, and reads the office's zones, their
+// occupancy, the devices and the pipeline's freshness off the page.
+func dashboardRendersTheOffice(t *testing.T, url string) {
+	t.Helper()
+	dom := browsertest.DOM(t, browsertest.Chromium(t), url+"/")
+	for what, re := range map[string]string{
+		"a zone of the office with its occupancy": `data-zone="` + registration.Site + `/[^"]+"><td>[^<]+</td><td class="present">\d+</td>`,
+		"a simulated device":                      `data-device="[^"]+"`,
+		"the pipeline's freshness":                `id="freshness" class="muted">newest event \d+ s ago`,
+	} {
+		if !regexp.MustCompile(re).MatchString(dom) {
+			t.Errorf("the dashboard does not show %s (want /%s/) in:\n%s", what, re, dom)
+		}
+	}
 }
 
 // dashboardShowsDevices polls the analyzer's API, which the dashboard shows,
