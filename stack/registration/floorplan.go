@@ -2,7 +2,6 @@ package registration
 
 import (
 	"fmt"
-	"math"
 
 	registryv1 "github.com/bluestream/bluestream/gen/bluestream/registry/v1"
 	"github.com/bluestream/bluestream/services/ble-ingest/floorplan"
@@ -16,9 +15,10 @@ const (
 	Floor    = "1"
 )
 
-// origin is the floor plan's (0, 0): an office in Frankfurt am Main, near the
-// primary cluster's region.
-var origin = struct{ lat, lon float64 }{50.1109, 8.6821}
+// office is where the registry files the floor plan: its (0, 0) is an office
+// in Frankfurt am Main, near the primary cluster's region.
+var office = floorplan.Site{Tenant: Tenant, Site: Site, Building: Building, Floor: Floor,
+	Origin: floorplan.LatLon{Lat: 50.1109, Lon: 8.6821}}
 
 // Gateway is a gateway of the floor plan with the zone the registry files its
 // readings under.
@@ -54,14 +54,4 @@ func must(gws []Gateway, err error) []Gateway {
 }
 
 // Placement is the registry's view of g.
-func (g Gateway) Placement() *registryv1.GatewayPlacement {
-	const metresPerDegree = 111_320.0
-	return &registryv1.GatewayPlacement{
-		Site: Site, Building: Building, Floor: Floor, Zone: g.Zone,
-		Position: &registryv1.GeoPoint{
-			Latitude:  origin.lat + g.Pos.Y/metresPerDegree,
-			Longitude: origin.lon + g.Pos.X/(metresPerDegree*math.Cos(origin.lat*math.Pi/180)),
-		},
-		XM: g.Pos.X, YM: g.Pos.Y, RssiAt_1M: int32(math.Round(g.RSSIAt1m)),
-	}
-}
+func (g Gateway) Placement() *registryv1.GatewayPlacement { return office.Placement(g.Gateway, g.Zone) }

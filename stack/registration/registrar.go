@@ -22,11 +22,8 @@ type Registrar struct {
 // Gateways registers each gateway at its place on the floor plan.
 func (r Registrar) Gateways(ctx context.Context, gws []Gateway) error {
 	for _, g := range gws {
-		_, err := r.Client.RegisterGateway(ctx, connect.NewRequest(&registryv1.RegisterGatewayRequest{
-			GatewayId: g.ID, Placement: g.Placement(), Tenant: Tenant,
-		}))
-		if err := done(err); err != nil {
-			return fmt.Errorf("registering gateway %s: %w", g.ID, err)
+		if err := office.RegisterGateway(ctx, r.Client, g.Gateway, g.Zone); err != nil {
+			return err
 		}
 	}
 	return nil

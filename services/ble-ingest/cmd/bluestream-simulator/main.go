@@ -21,12 +21,16 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/bluestream/bluestream/gen/bluestream/registry/v1/registryv1connect"
 	"github.com/bluestream/bluestream/platform/buildinfo"
 	"github.com/bluestream/bluestream/platform/config"
 	"github.com/bluestream/bluestream/platform/telemetry"
@@ -63,6 +67,8 @@ type settings struct {
 	batchSize     int
 	logLevel      string
 	logFormat     string
+	registry      string
+	tenant, site  string
 }
 
 func (s *settings) register(l *config.Loader) {
@@ -74,6 +80,9 @@ func (s *settings) register(l *config.Loader) {
 	l.Duration(&s.duration, "sim-for", 0, "virtual time to simulate before delivering what is left and exiting; 0 runs until stopped")
 	l.String(&s.gatewayPrefix, "sim-gateway-prefix", "", "prefix of the gateway ids (<prefix>gw-001 …); default sim-<host name>-, so that simulators sharing an ingest never share a gateway id")
 	l.Int(&s.batchSize, "source-batch-size", 200, "advertisements per batch a gateway sends at most (a slow remote sees them merged up to 1000)")
+	l.String(&s.registry, "registry-endpoint", "", "the enricher's RegistryService: register the simulated gateways there first, so their readings are enriched rather than dead-lettered as from unknown gateways; empty registers nothing")
+	l.String(&s.tenant, "sim-tenant", "bluestream-dev", "tenant the simulated gateways are registered for")
+	l.String(&s.site, "sim-site", "simulated", "site the simulated gateways are registered at; each simulator's gateways form one building named after --sim-gateway-prefix")
 	l.String(&s.logLevel, "log-level", "info", "debug, info, warn or error")
 	l.String(&s.logFormat, "log-format", string(telemetry.LogJSON), "json (one object per line, for log shipping) or text (key=value, for people)")
 }
@@ -107,6 +116,12 @@ func (s *settings) validate() error {
 	// The contract allows 128 characters; gw-NNNNN takes 8.
 	if len(s.gatewayPrefix) > 120 || !gatewayIDChars.MatchString(s.gatewayPrefix) {
 		errs = append(errs, config.Invalid("sim-gateway-prefix", "want at most 120 letters, digits and ._:- , got %q", s.gatewayPrefix))
+	}
+	if u, err := url.Parse(s.registry); s.registry != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		errs = append(errs, config.Invalid("registry-endpoint", "want an http:// or https:// URL, got %q", s.registry))
+	}
+	if s.registry != "" && (s.tenant == "" || s.site == "") {
+		errs = append(errs, config.Invalid("sim-tenant", "--sim-tenant and --sim-site must not be empty when registering"))
 	}
 	if s.batchSize < 1 || s.batchSize > ingest.MaxBatch {
 		errs = append(errs, config.Invalid("source-batch-size", "want 1 to %d, got %d", ingest.MaxBatch, s.batchSize))
@@ -142,7 +157,11 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 	defer func() { err = errors.Join(err, tel.Shutdown(context.WithoutCancel(ctx))) }()
 
 	start := time.Now().UTC().Truncate(time.Microsecond)
-	sim, err := simulator.New(fleet(s, start))
+	fleetCfg := fleet(s, start)
+	if err := s.registerGateways(ctx, fleetCfg.Plan); err != nil {
+		return err
+	}
+	sim, err := simulator.New(fleetCfg)
 	if err != nil {
 		return err
 	}
@@ -209,4 +228,22 @@ func floor(n int, prefix string) floorplan.Plan {
 		})
 	}
 	return p
+}
+
+// origin is the generated floor's (0, 0) on the map: Frankfurt am Main, near
+// the primary cluster's region.
+var origin = floorplan.LatLon{Lat: 50.1109, Lon: 8.6821}
+
+// registerGateways tells the registry where the simulated gateways stand,
+// when --registry-endpoint asks for it.
+func (s settings) registerGateways(ctx context.Context, plan floorplan.Plan) error {
+	if s.registry == "" {
+		return nil
+	}
+	site := floorplan.Site{Tenant: s.tenant, Site: s.site, Building: strings.TrimRight(s.gatewayPrefix, "-._:"), Floor: "1", Origin: origin}
+	client := registryv1connect.NewRegistryServiceClient(http.DefaultClient, s.registry)
+	if err := site.Register(ctx, client, plan); err != nil {
+		return fmt.Errorf("registering the simulated gateways at %s: %w", s.registry, err)
+	}
+	return nil
 }
