@@ -78,6 +78,7 @@ build {
       "UNIT_FILE=/tmp/bluestream-simulator.service",
       "ENV_CONTENT=${join("\n", [
         "BLUESTREAM_INGEST_ENDPOINT=${var.ingest_endpoint}",
+        "BLUESTREAM_REGISTRY_ENDPOINT=${var.registry_endpoint}",
         "BLUESTREAM_SIM_DEVICES=${var.simulated_devices}",
         "BLUESTREAM_SIM_GATEWAYS=${var.simulated_gateways}",
         "BLUESTREAM_LOG_FORMAT=json",

@@ -56,6 +56,16 @@ variable "ingest_endpoint" {
   }
 }
 
+variable "registry_endpoint" {
+  type        = string
+  description = "The enricher's RegistryService the simulator registers its gateways with before streaming (reachable from the rig, e.g. through a port-forward or an internal ingress); empty registers nothing, and the rig then loads only ingest and the transformer: its readings are dead-lettered as from unknown gateways."
+  default     = ""
+  validation {
+    condition     = var.registry_endpoint == "" || can(regex("^https?://[a-z0-9.-]+(:[0-9]+)?$", var.registry_endpoint))
+    error_message = "The registry_endpoint must be empty or an http(s) URL."
+  }
+}
+
 variable "simulated_devices" {
   type        = number
   description = "Virtual BLE devices per simulator instance."
