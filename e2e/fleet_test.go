@@ -1,8 +1,8 @@
 package e2e_test
 
 import (
-	"context"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,46 +32,31 @@ func TestSimulatedFleetIsEnrichedAndMirrored(t *testing.T) {
 	addresses := simulatedAddresses(t, st, simFleet)
 	waitUntil(t, "every simulated device enrolled", func() bool { return st.Enrolled() >= simFleet })
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(st.Clusters.Mirror.ListenAddrs()...),
-		kgo.ConsumeTopics(topic.Remote(stack.PrimaryAlias, topic.Enriched)), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), waitFor)
-	defer cancel()
 	heardBy := map[string]bool{}
 	employees := 0
-	for len(heardBy) < len(zoneOf) || employees == 0 {
-		fetches := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			t.Fatalf("within %s: gateways heard %v of %d, employee readings %d", waitFor, heardBy, len(zoneOf), employees)
+	visit := func(e *blev1.ReadingEnriched) {
+		for _, a := range addresses {
+			if strings.Contains(strings.ToLower(e.GetDevicePseudonym()), a) {
+				t.Errorf("pseudonym %q contains the raw address %s", e.GetDevicePseudonym(), a)
+			}
 		}
-		fetches.EachRecord(func(r *kgo.Record) {
-			var e blev1.ReadingEnriched
-			if eventbus.Decode(r, &e) != nil {
-				return
+		for _, rx := range e.GetReceivers() {
+			want, simulated := zoneOf[rx.GetGatewayId()]
+			if !simulated || len(e.GetReceivers()) != 1 {
+				continue // the strongest receiver decides the zone
 			}
-			for _, a := range addresses {
-				if strings.Contains(strings.ToLower(e.GetDevicePseudonym()), a) {
-					t.Errorf("pseudonym %q contains the raw address %s", e.GetDevicePseudonym(), a)
-				}
+			if got := e.GetPlace().GetZone(); got != want {
+				t.Errorf("reading heard only by %s is in zone %q, want %q", rx.GetGatewayId(), got, want)
 			}
-			for _, rx := range e.GetReceivers() {
-				want, simulated := zoneOf[rx.GetGatewayId()]
-				if !simulated || len(e.GetReceivers()) != 1 {
-					continue // the strongest receiver decides the zone
-				}
-				if got := e.GetPlace().GetZone(); got != want {
-					t.Errorf("reading heard only by %s is in zone %q, want %q", rx.GetGatewayId(), got, want)
-				}
-				heardBy[rx.GetGatewayId()] = true
-			}
-			if e.GetDataProtection().GetSubjectCategory() == blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE {
-				employees++
-			}
-		})
+			heardBy[rx.GetGatewayId()] = true
+		}
+		if e.GetDataProtection().GetSubjectCategory() == blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE {
+			employees++
+		}
 	}
+	readMirroredEnriched(t, st, visit, func() bool { return len(heardBy) == len(zoneOf) && employees > 0 }, func() string {
+		return fmt.Sprintf("gateways heard %v of %d, employee readings %d", heardBy, len(zoneOf), employees)
+	})
 }
 
 // simulatedAddresses reads the raw addresses of n simulated devices from the

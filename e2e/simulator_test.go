@@ -1,18 +1,13 @@
 package e2e_test
 
 import (
-	"context"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
-	"github.com/bluestream/bluestream/platform/eventbus"
-	"github.com/bluestream/bluestream/platform/topic"
-	"github.com/bluestream/bluestream/stack"
 )
 
 // TestSimulatorRigIsEnriched runs bluestream-simulator, the binary of the
@@ -38,29 +33,17 @@ func TestSimulatorRigIsEnriched(t *testing.T) {
 		t.Fatalf("bluestream-simulator: %v\n%s", err, out)
 	}
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(st.Clusters.Mirror.ListenAddrs()...),
-		kgo.ConsumeTopics(topic.Remote(stack.PrimaryAlias, topic.Enriched)), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), waitFor)
-	defer cancel()
 	zones := map[string]bool{}
-	for len(zones) < rooms {
-		fetches := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			t.Fatalf("within %s the mirror shows enriched readings of rooms %v, want %d rooms of site rig", waitFor, zones, rooms)
+	visit := func(e *blev1.ReadingEnriched) {
+		if e.GetPlace().GetSite() != "rig" {
+			return
 		}
-		fetches.EachRecord(func(r *kgo.Record) {
-			var e blev1.ReadingEnriched
-			if eventbus.Decode(r, &e) != nil || e.GetPlace().GetSite() != "rig" {
-				return
-			}
-			if b := e.GetPlace().GetBuilding(); b != "e2e-rig" || !strings.HasPrefix(e.GetPlace().GetZone(), "room-") {
-				t.Errorf("rig reading placed in building %q zone %q, want building e2e-rig and a room", b, e.GetPlace().GetZone())
-			}
-			zones[e.GetPlace().GetZone()] = true
-		})
+		if b := e.GetPlace().GetBuilding(); b != "e2e-rig" || !strings.HasPrefix(e.GetPlace().GetZone(), "room-") {
+			t.Errorf("rig reading placed in building %q zone %q, want building e2e-rig and a room", b, e.GetPlace().GetZone())
+		}
+		zones[e.GetPlace().GetZone()] = true
 	}
+	readMirroredEnriched(t, st, visit, func() bool { return len(zones) == rooms }, func() string {
+		return fmt.Sprintf("the mirror shows enriched readings of rooms %v, want %d rooms of site rig", zones, rooms)
+	})
 }
