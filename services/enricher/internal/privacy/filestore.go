@@ -1,14 +1,12 @@
 package privacy
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 )
 
 // FileKeystore keeps keys in one JSON file, rewritten atomically (temporary file,
@@ -17,10 +15,8 @@ import (
 // systems old blocks may survive until overwritten, so production stores belong on
 // an encrypted volume or in a KMS-backed store.
 type FileKeystore struct {
-	mu       sync.Mutex
-	path     string
-	periods  map[periodRef]Key
-	subjects map[subjectRef]Key
+	keyTable
+	path string
 }
 
 var _ Keystore = (*FileKeystore)(nil)
@@ -46,7 +42,8 @@ const keyFileVersion = 1
 // OpenFileKeystore loads the keystore at path, or starts an empty one if the file does
 // not exist yet (it is created on the first key).
 func OpenFileKeystore(path string) (*FileKeystore, error) {
-	s := &FileKeystore{path: path, periods: make(map[periodRef]Key), subjects: make(map[subjectRef]Key)}
+	s := &FileKeystore{keyTable: newKeyTable(), path: path}
+	s.save = s.persist
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -81,112 +78,6 @@ func keyFromBytes(b []byte) (Key, error) {
 	}
 	copy(k[:], b)
 	return k, nil
-}
-
-// PeriodKey implements Keystore.
-func (s *FileKeystore) PeriodKey(_ context.Context, tenant string, period int64) (Key, error) {
-	if err := checkNames(tenant); err != nil {
-		return Key{}, fmt.Errorf("getting period key: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ref := periodRef{tenant, period}
-	if k, ok := s.periods[ref]; ok {
-		return k, nil
-	}
-	k, err := newRandomKey()
-	if err != nil {
-		return Key{}, fmt.Errorf("getting period key: %w", err)
-	}
-	s.periods[ref] = k
-	if err := s.persist(); err != nil {
-		delete(s.periods, ref)
-		return Key{}, fmt.Errorf("getting period key: %w", err)
-	}
-	return k, nil
-}
-
-// SubjectKey implements Keystore.
-func (s *FileKeystore) SubjectKey(_ context.Context, tenant, subject string) (Key, error) {
-	if err := checkNames(tenant, subject); err != nil {
-		return Key{}, fmt.Errorf("getting subject key: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ref := subjectRef{tenant, subject}
-	if k, ok := s.subjects[ref]; ok {
-		return k, nil
-	}
-	k, err := newRandomKey()
-	if err != nil {
-		return Key{}, fmt.Errorf("getting subject key: %w", err)
-	}
-	s.subjects[ref] = k
-	if err := s.persist(); err != nil {
-		delete(s.subjects, ref)
-		return Key{}, fmt.Errorf("getting subject key: %w", err)
-	}
-	return k, nil
-}
-
-// LookupSubjectKey implements Keystore.
-func (s *FileKeystore) LookupSubjectKey(_ context.Context, tenant, subject string) (Key, error) {
-	if err := checkNames(tenant, subject); err != nil {
-		return Key{}, fmt.Errorf("looking up subject key: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, ok := s.subjects[subjectRef{tenant, subject}]
-	if !ok {
-		return Key{}, ErrNoSubjectKey
-	}
-	return k, nil
-}
-
-// DestroySubjectKey implements Keystore.
-func (s *FileKeystore) DestroySubjectKey(_ context.Context, tenant, subject string) error {
-	if err := checkNames(tenant, subject); err != nil {
-		return fmt.Errorf("destroying subject key: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ref := subjectRef{tenant, subject}
-	k, ok := s.subjects[ref]
-	if !ok {
-		return nil
-	}
-	delete(s.subjects, ref)
-	if err := s.persist(); err != nil {
-		s.subjects[ref] = k // the key is still on disk: keep state truthful
-		return fmt.Errorf("destroying subject key: %w", err)
-	}
-	return nil
-}
-
-// DropPeriodsBefore implements Keystore.
-func (s *FileKeystore) DropPeriodsBefore(_ context.Context, tenant string, period int64) error {
-	if err := checkNames(tenant); err != nil {
-		return fmt.Errorf("dropping period keys: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dropped := make(map[periodRef]Key)
-	for ref, k := range s.periods {
-		if ref.Tenant == tenant && ref.Period < period {
-			dropped[ref] = k
-			delete(s.periods, ref)
-		}
-	}
-	if len(dropped) == 0 {
-		return nil
-	}
-	if err := s.persist(); err != nil {
-		for ref, k := range dropped {
-			s.periods[ref] = k
-		}
-		return fmt.Errorf("dropping period keys: %w", err)
-	}
-	return nil
 }
 
 // persist writes the whole key set; the caller holds s.mu.

@@ -3,6 +3,7 @@ package privacy
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,5 +70,45 @@ func TestOpenFileKeystoreRejectsDamage(t *testing.T) {
 		} else if name == "short_key" && !strings.Contains(err.Error(), "periods[0].key") {
 			t.Errorf("short_key: error %q does not name the field", err)
 		}
+	}
+}
+
+// A change the file cannot take is undone in memory too: the keystore never
+// hands out a key it could not save, nor forgets one that is still on disk.
+func TestFileKeystoreUndoesWhatItCannotSave(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "keys")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := OpenFileKeystore(filepath.Join(dir, "keys.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := ks.SubjectKey(ctx, "acme", "kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil { // every later save fails
+		t.Fatal(err)
+	}
+	if _, err := ks.SubjectKey(ctx, "acme", "new"); err == nil {
+		t.Fatal("SubjectKey saved a new key into a missing directory")
+	}
+	if _, err := ks.LookupSubjectKey(ctx, "acme", "new"); !errors.Is(err, ErrNoSubjectKey) {
+		t.Errorf("the unsaved key is still handed out: %v", err)
+	}
+	if err := ks.DestroySubjectKey(ctx, "acme", "kept"); err == nil {
+		t.Fatal("DestroySubjectKey reported success without saving")
+	}
+	if got, err := ks.LookupSubjectKey(ctx, "acme", "kept"); err != nil || got != kept {
+		t.Errorf("a key still on disk was forgotten: %v", err)
+	}
+	if _, err := ks.PeriodKey(ctx, "acme", 7); err == nil {
+		t.Fatal("PeriodKey saved a new key into a missing directory")
+	}
+	if err := ks.DropPeriodsBefore(ctx, "acme", 100); err != nil {
+		t.Errorf("dropping nothing needs no save: %v", err)
 	}
 }
