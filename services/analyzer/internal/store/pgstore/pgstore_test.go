@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -55,37 +53,12 @@ func openFresh(t *testing.T) (*pgstore.Store, *pgxpool.Config) {
 	return s, cfg
 }
 
-func put(key, value string) store.Mutation { return store.Mutation{Key: key, Value: []byte(value)} }
-
-func mustCommit(t *testing.T, s store.Store, b store.Batch) {
-	t.Helper()
-	if err := s.Commit(t.Context(), b); err != nil {
-		t.Fatalf("Commit: %v", err)
-	}
-}
-
-// dump renders every entry and offset, to compare whole-store states.
-func dump(t *testing.T, s store.Store) string {
-	t.Helper()
-	var b strings.Builder
-	err := s.Scan(t.Context(), "", func(k string, v []byte) error {
-		fmt.Fprintf(&b, "%q=%q\n", k, v)
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("Scan: %v", err)
-	}
-	offs, err := s.Offsets(t.Context())
-	if err != nil {
-		t.Fatalf("Offsets: %v", err)
-	}
-	for _, p := range slices.SortedFunc(maps.Keys(offs), func(x, y store.Partition) int {
-		return strings.Compare(x.String(), y.String())
-	}) {
-		fmt.Fprintf(&b, "offset %s=%d\n", p, offs[p])
-	}
-	return b.String()
-}
+// The contract suite's helpers under the short names these tests use.
+var (
+	put        = storetest.Put
+	mustCommit = storetest.MustCommit
+	dump       = storetest.Snapshot
+)
 
 // seed commits a known state for the failure tests and returns its dump.
 func seed(t *testing.T, s store.Store) string {

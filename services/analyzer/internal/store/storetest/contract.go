@@ -52,17 +52,19 @@ var (
 	p2 = store.Partition{Topic: "registry.events.v1", Partition: 0}
 )
 
-func put(key, value string) store.Mutation { return store.Mutation{Key: key, Value: []byte(value)} }
+// Put is a mutation setting key to value.
+func Put(key, value string) store.Mutation { return store.Mutation{Key: key, Value: []byte(value)} }
 
-func mustCommit(t *testing.T, s store.Store, b store.Batch) {
+// MustCommit commits b or fails t.
+func MustCommit(t *testing.T, s store.Store, b store.Batch) {
 	t.Helper()
 	if err := s.Commit(t.Context(), b); err != nil {
 		t.Fatalf("Commit: %v", err)
 	}
 }
 
-// snapshot reads every entry and offset, to compare whole-store states.
-func snapshot(t *testing.T, s store.Store) string {
+// Snapshot reads every entry and offset, to compare whole-store states.
+func Snapshot(t *testing.T, s store.Store) string {
 	t.Helper()
 	var buf bytes.Buffer
 	err := s.Scan(t.Context(), "", func(k string, v []byte) error {
@@ -104,14 +106,14 @@ func wantMissing(t *testing.T, s store.Store, key string) {
 
 func emptyStoreHasNothing(t *testing.T, s store.Store) {
 	wantMissing(t, s, "device/a")
-	if got := snapshot(t, s); got != "" {
+	if got := Snapshot(t, s); got != "" {
 		t.Errorf("new store holds:\n%s", got)
 	}
 }
 
 func commitMakesEntriesAndOffsetsVisible(t *testing.T, s store.Store) {
-	mustCommit(t, s, store.Batch{
-		Mutations: []store.Mutation{put("device/a", "A"), put("zone/x", "X")},
+	MustCommit(t, s, store.Batch{
+		Mutations: []store.Mutation{Put("device/a", "A"), Put("zone/x", "X")},
 		Offsets:   map[store.Partition]int64{p0: 42, p1: 7},
 	})
 	wantValue(t, s, "device/a", "A")
@@ -126,15 +128,15 @@ func commitMakesEntriesAndOffsetsVisible(t *testing.T, s store.Store) {
 }
 
 func nilValueDeletesAndEmptyValueIsKept(t *testing.T, s store.Store) {
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{put("a", "1"), put("b", "2")}})
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{{Key: "a"}, {Key: "b", Value: []byte{}}, {Key: "never-written"}}})
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{Put("a", "1"), Put("b", "2")}})
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{{Key: "a"}, {Key: "b", Value: []byte{}}, {Key: "never-written"}}})
 	wantMissing(t, s, "a")
 	wantValue(t, s, "b", "")
 }
 
 func laterCommitsOverwrite(t *testing.T, s store.Store) {
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{put("k", "old")}, Offsets: map[store.Partition]int64{p0: 1}})
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{put("k", "new")}, Offsets: map[store.Partition]int64{p0: 2}})
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{Put("k", "old")}, Offsets: map[store.Partition]int64{p0: 1}})
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{Put("k", "new")}, Offsets: map[store.Partition]int64{p0: 2}})
 	wantValue(t, s, "k", "new")
 	if offs, _ := s.Offsets(t.Context()); offs[p0] != 2 {
 		t.Errorf("offset = %d, want 2", offs[p0])
@@ -142,9 +144,9 @@ func laterCommitsOverwrite(t *testing.T, s store.Store) {
 }
 
 func scanReturnsPrefixInKeyOrder(t *testing.T, s store.Store) {
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{
-		put("device/b", "2"), put("device/a", "1"), put("device/a/x", "3"), put("device0", "no"),
-		put("devic", "no"), put("zone/a", "no"), put("device/\xff", "4"),
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{
+		Put("device/b", "2"), Put("device/a", "1"), Put("device/a/x", "3"), Put("device0", "no"),
+		Put("devic", "no"), Put("zone/a", "no"), Put("device/\xff", "4"),
 	}})
 	var got []string
 	err := s.Scan(t.Context(), "device/", func(k string, v []byte) error {
@@ -160,7 +162,7 @@ func scanReturnsPrefixInKeyOrder(t *testing.T, s store.Store) {
 }
 
 func scanStopsAtCallbackError(t *testing.T, s store.Store) {
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{put("a", "1"), put("b", "2"), put("c", "3")}})
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{Put("a", "1"), Put("b", "2"), Put("c", "3")}})
 	stop := errors.New("stop here")
 	calls := 0
 	err := s.Scan(t.Context(), "", func(string, []byte) error {
@@ -173,20 +175,20 @@ func scanStopsAtCallbackError(t *testing.T, s store.Store) {
 }
 
 func invalidBatchAppliesNothing(t *testing.T, s store.Store) {
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{put("k", "v1")}, Offsets: map[store.Partition]int64{p0: 10}})
-	before := snapshot(t, s)
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{Put("k", "v1")}, Offsets: map[store.Partition]int64{p0: 10}})
+	before := Snapshot(t, s)
 	bad := []store.Batch{
-		{Mutations: []store.Mutation{put("k", "v2"), put("", "x")}, Offsets: map[store.Partition]int64{p0: 11}},
-		{Mutations: []store.Mutation{put("k", "v2")}, Offsets: map[store.Partition]int64{p0: 11, p1: -1}},
-		{Mutations: []store.Mutation{put("k", "v2")}, Offsets: map[store.Partition]int64{{Topic: "", Partition: 0}: 1}},
-		{Mutations: []store.Mutation{put("k", "v2")}, Offsets: map[store.Partition]int64{{Topic: "t", Partition: -1}: 1}},
+		{Mutations: []store.Mutation{Put("k", "v2"), Put("", "x")}, Offsets: map[store.Partition]int64{p0: 11}},
+		{Mutations: []store.Mutation{Put("k", "v2")}, Offsets: map[store.Partition]int64{p0: 11, p1: -1}},
+		{Mutations: []store.Mutation{Put("k", "v2")}, Offsets: map[store.Partition]int64{{Topic: "", Partition: 0}: 1}},
+		{Mutations: []store.Mutation{Put("k", "v2")}, Offsets: map[store.Partition]int64{{Topic: "t", Partition: -1}: 1}},
 	}
 	for i, b := range bad {
 		if err := s.Commit(t.Context(), b); err == nil {
 			t.Errorf("bad batch %d: Commit succeeded, want error", i)
 		}
 	}
-	if after := snapshot(t, s); after != before {
+	if after := Snapshot(t, s); after != before {
 		t.Errorf("rejected batches changed the store:\nbefore\n%s\nafter\n%s", before, after)
 	}
 }
@@ -194,17 +196,17 @@ func invalidBatchAppliesNothing(t *testing.T, s store.Store) {
 func cancelledCommitAppliesNothing(t *testing.T, s store.Store) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if err := s.Commit(ctx, store.Batch{Mutations: []store.Mutation{put("k", "v")}, Offsets: map[store.Partition]int64{p0: 1}}); err == nil {
+	if err := s.Commit(ctx, store.Batch{Mutations: []store.Mutation{Put("k", "v")}, Offsets: map[store.Partition]int64{p0: 1}}); err == nil {
 		t.Error("Commit with a cancelled context succeeded")
 	}
-	if got := snapshot(t, s); got != "" {
+	if got := Snapshot(t, s); got != "" {
 		t.Errorf("cancelled commit left:\n%s", got)
 	}
 }
 
 func offsetsOfOtherPartitionsAreKept(t *testing.T, s store.Store) {
-	mustCommit(t, s, store.Batch{Offsets: map[store.Partition]int64{p0: 5, p1: 6, p2: 7}})
-	mustCommit(t, s, store.Batch{Offsets: map[store.Partition]int64{p1: 60}})
+	MustCommit(t, s, store.Batch{Offsets: map[store.Partition]int64{p0: 5, p1: 6, p2: 7}})
+	MustCommit(t, s, store.Batch{Offsets: map[store.Partition]int64{p1: 60}})
 	offs, err := s.Offsets(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +218,7 @@ func offsetsOfOtherPartitionsAreKept(t *testing.T, s store.Store) {
 
 func returnedValuesAreCopies(t *testing.T, s store.Store) {
 	in := []byte("value")
-	mustCommit(t, s, store.Batch{Mutations: []store.Mutation{{Key: "k", Value: in}}})
+	MustCommit(t, s, store.Batch{Mutations: []store.Mutation{{Key: "k", Value: in}}})
 	in[0] = 'X' // the caller reuses its buffer
 	got, err := s.Get(t.Context(), "k")
 	if err != nil {
