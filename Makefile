@@ -96,8 +96,7 @@ plugins: ## build the example transformer WASM plugin into bin/plugins
 
 .PHONY: lambda
 lambda: ## AWS Lambda zips (provided.al2023 bootstrap) into dist/lambda
-	sh services/transformer/cmd/transformer-lambda/build.sh dist/lambda
-	sh services/analyzer/cmd/analyzer-lambda/build.sh dist/lambda
+	sh deploy/aws/build.sh dist/lambda
 
 .PHONY: azfunc functions
 azfunc: ## Azure Functions custom-handler app folders into dist/functions

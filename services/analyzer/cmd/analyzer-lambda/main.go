@@ -10,7 +10,7 @@
 //
 //	CGO_ENABLED=0 go build -tags lambda.norpc -o bootstrap .
 //
-// (see build.sh, which also zips it).
+// (see deploy/aws/build.sh, which also zips it).
 package main
 
 import (

@@ -24,7 +24,7 @@ import (
 
 var (
 	// bootstrap is the binary as Lambda runs it, built once by TestMain
-	// exactly as build.sh builds it.
+	// exactly as deploy/aws/build.sh builds it.
 	bootstrap string
 	pg        *pgtest.Server
 )

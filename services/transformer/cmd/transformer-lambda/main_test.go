@@ -17,7 +17,7 @@ import (
 )
 
 // bootstrap is the binary as Lambda runs it, built once by TestMain exactly as
-// build.sh builds it.
+// deploy/aws/build.sh builds it.
 var bootstrap string
 
 func TestMain(m *testing.M) {
