@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
@@ -21,7 +19,7 @@ import (
 	ingestv1 "github.com/bluestream/bluestream/gen/bluestream/ingest/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/ingest/v1/ingestv1connect"
 	"github.com/bluestream/bluestream/platform/rpcserver"
-	"github.com/bluestream/bluestream/platform/telemetry"
+	"github.com/bluestream/bluestream/platform/rpcserver/rpctest"
 )
 
 // countingIngest answers how many advertisements a batch carried.
@@ -35,29 +33,9 @@ func (countingIngest) Ingest(_ context.Context, req *connect.Request[ingestv1.In
 
 func startServer(t *testing.T) string {
 	t.Helper()
-	tel, err := telemetry.Setup(t.Context(), "rpcserver-test", telemetry.WithoutGlobals())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Register(ingestv1connect.IngestServiceName)(ingestv1connect.NewIngestServiceHandler(countingIngest{}, srv.HandlerOptions()...))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+	return rpctest.Serve(t, rpctest.Telemetry(t, "rpcserver-test"), func(srv *rpcserver.Server) {
+		srv.Register(ingestv1connect.IngestServiceName)(ingestv1connect.NewIngestServiceHandler(countingIngest{}, srv.HandlerOptions()...))
 	})
-	return ln.Addr().String()
 }
 
 func validBatch(n int) *ingestv1.IngestRequest {
@@ -73,16 +51,6 @@ func validBatch(n int) *ingestv1.IngestRequest {
 		})
 	}
 	return &ingestv1.IngestRequest{Batch: b}
-}
-
-func grpcConn(t *testing.T, addr string) *grpc.ClientConn {
-	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
 }
 
 func TestSameHandlerAnswersConnectAndGRPC(t *testing.T) {
@@ -101,7 +69,7 @@ func TestSameHandlerAnswersConnectAndGRPC(t *testing.T) {
 	})
 	t.Run("grpc_client", func(t *testing.T) {
 		var res ingestv1.IngestResponse
-		err := grpcConn(t, addr).Invoke(t.Context(), ingestv1connect.IngestServiceIngestProcedure, validBatch(2), &res)
+		err := rpctest.GRPCConn(t, addr).Invoke(t.Context(), ingestv1connect.IngestServiceIngestProcedure, validBatch(2), &res)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +108,7 @@ func TestInvalidRequestNamesTheField(t *testing.T) {
 	}
 
 	var res ingestv1.IngestResponse
-	err = grpcConn(t, addr).Invoke(t.Context(), ingestv1connect.IngestServiceIngestProcedure, bad, &res)
+	err = rpctest.GRPCConn(t, addr).Invoke(t.Context(), ingestv1connect.IngestServiceIngestProcedure, bad, &res)
 	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "batch.gateway_id") {
 		t.Fatalf("grpc: got %v, want InvalidArgument naming batch.gateway_id", err)
 	}
@@ -149,7 +117,7 @@ func TestInvalidRequestNamesTheField(t *testing.T) {
 func TestHealthAndReflectionAnswer(t *testing.T) {
 	t.Parallel()
 	addr := startServer(t)
-	conn := grpcConn(t, addr)
+	conn := rpctest.GRPCConn(t, addr)
 
 	hc, err := healthpb.NewHealthClient(conn).Check(t.Context(), &healthpb.HealthCheckRequest{Service: ingestv1connect.IngestServiceName})
 	if err != nil {
@@ -196,11 +164,7 @@ func TestConfigValidateNamesTheSetting(t *testing.T) {
 // must not hold the server past its shutdown timeout.
 func TestShutdownEndsWithinTheBudget(t *testing.T) {
 	t.Parallel()
-	tel, err := telemetry.Setup(t.Context(), "rpcserver-test", telemetry.WithoutGlobals())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 100 * time.Millisecond}, tel)
+	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 100 * time.Millisecond}, rpctest.Telemetry(t, "rpcserver-test"))
 	if err != nil {
 		t.Fatal(err)
 	}

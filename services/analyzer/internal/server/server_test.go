@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,14 +13,13 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	analyzerv1 "github.com/bluestream/bluestream/gen/bluestream/analyzer/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/analyzer/v1/analyzerv1connect"
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/rpcserver"
-	"github.com/bluestream/bluestream/platform/telemetry"
+	"github.com/bluestream/bluestream/platform/rpcserver/rpctest"
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
 	"github.com/bluestream/bluestream/services/analyzer/internal/enriched"
 	"github.com/bluestream/bluestream/services/analyzer/internal/server"
@@ -69,43 +67,14 @@ func start(t *testing.T) (addr string, f *feeder) {
 	f.reading("visitor-1", enriched.CategoryVisitor, hall, 1, 50)
 	f.reading("badge-1", enriched.CategoryEmployee, lab, 1, 50)
 
-	tel, err := telemetry.Setup(t.Context(), "analyzer-server-test", telemetry.WithoutGlobals())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Register(analyzerv1connect.AnalyzerServiceName)(analyzerv1connect.NewAnalyzerServiceHandler(&server.Server{Engine: e}, srv.HandlerOptions()...))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+	addr = rpctest.Serve(t, rpctest.Telemetry(t, "analyzer-server-test"), func(srv *rpcserver.Server) {
+		srv.Register(analyzerv1connect.AnalyzerServiceName)(analyzerv1connect.NewAnalyzerServiceHandler(&server.Server{Engine: e}, srv.HandlerOptions()...))
 	})
-	return ln.Addr().String(), f
+	return addr, f
 }
 
 func connectClient(addr string) analyzerv1connect.AnalyzerServiceClient {
 	return analyzerv1connect.NewAnalyzerServiceClient(http.DefaultClient, "http://"+addr)
-}
-
-func grpcConn(t *testing.T, addr string) *grpc.ClientConn {
-	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
 }
 
 func TestGetDevice(t *testing.T) {
@@ -124,7 +93,7 @@ func TestGetDevice(t *testing.T) {
 	})
 	t.Run("grpc_client", func(t *testing.T) {
 		var res analyzerv1.GetDeviceResponse
-		err := grpcConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceGetDeviceProcedure,
+		err := rpctest.GRPCConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceGetDeviceProcedure,
 			&analyzerv1.GetDeviceRequest{DevicePseudonym: "visitor-1"}, &res)
 		if err != nil {
 			t.Fatal(err)
@@ -141,7 +110,7 @@ func TestGetDevice(t *testing.T) {
 	})
 	t.Run("empty_id_names_the_field", func(t *testing.T) {
 		var res analyzerv1.GetDeviceResponse
-		err := grpcConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceGetDeviceProcedure, &analyzerv1.GetDeviceRequest{}, &res)
+		err := rpctest.GRPCConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceGetDeviceProcedure, &analyzerv1.GetDeviceRequest{}, &res)
 		if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "device_pseudonym") {
 			t.Errorf("err = %v, want invalid_argument naming device_pseudonym", err)
 		}
@@ -171,7 +140,7 @@ func TestListDevices_filters_and_pages(t *testing.T) {
 	}
 
 	var res analyzerv1.ListDevicesResponse
-	err := grpcConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceListDevicesProcedure,
+	err := rpctest.GRPCConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceListDevicesProcedure,
 		&analyzerv1.ListDevicesRequest{Zone: "ber/b1/2/hall", Category: blev1.SubjectCategory_SUBJECT_CATEGORY_VISITOR}, &res)
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +187,7 @@ func TestGetZoneOccupancy_counts_and_withholds(t *testing.T) {
 	}
 
 	var one analyzerv1.GetZoneOccupancyResponse
-	err = grpcConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceGetZoneOccupancyProcedure,
+	err = rpctest.GRPCConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceGetZoneOccupancyProcedure,
 		&analyzerv1.GetZoneOccupancyRequest{Zone: "ber/b1/2/hall", WindowSeconds: 60}, &one)
 	if err != nil || len(one.GetZones()) != 1 || one.GetZones()[0].GetPresent() != 1 {
 		t.Errorf("hall only = %v, %v", one.GetZones(), err)
@@ -253,7 +222,7 @@ func TestListAlerts(t *testing.T) {
 	token := ""
 	for range 4 {
 		var page analyzerv1.ListAlertsResponse
-		err := grpcConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceListAlertsProcedure,
+		err := rpctest.GRPCConn(t, addr).Invoke(t.Context(), analyzerv1connect.AnalyzerServiceListAlertsProcedure,
 			&analyzerv1.ListAlertsRequest{IncludeResolved: true, PageSize: 1, PageToken: token}, &page)
 		if err != nil {
 			t.Fatal(err)
@@ -306,7 +275,7 @@ func TestWatchAlerts_streams_and_resumes(t *testing.T) {
 	// alert it saw and gets its resolution again, then the new alert.
 	f.reading("sensor-a", enriched.CategorySensor, lab, 3, 4)
 	desc := &grpc.StreamDesc{StreamName: "WatchAlerts", ServerStreams: true}
-	gs, err := grpcConn(t, addr).NewStream(ctx, desc, analyzerv1connect.AnalyzerServiceWatchAlertsProcedure)
+	gs, err := rpctest.GRPCConn(t, addr).NewStream(ctx, desc, analyzerv1connect.AnalyzerServiceWatchAlertsProcedure)
 	if err != nil {
 		t.Fatal(err)
 	}

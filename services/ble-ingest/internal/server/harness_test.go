@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -14,13 +13,13 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/ingest/v1/ingestv1connect"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
 	"github.com/bluestream/bluestream/platform/rpcserver"
+	"github.com/bluestream/bluestream/platform/rpcserver/rpctest"
 	"github.com/bluestream/bluestream/platform/telemetry"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/ble-ingest/internal/ingest"
@@ -66,25 +65,9 @@ func newHarness(t testing.TB, cfg ingest.Config) *harness {
 	if h.ingester, err = ingest.New(cfg, publish.Kafka{Client: client, Topic: topic.Advertisements}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Register(ingestv1connect.IngestServiceName)(ingestv1connect.NewIngestServiceHandler(server.New(h.ingester), srv.HandlerOptions()...))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+	h.addr = rpctest.Serve(t, tel, func(srv *rpcserver.Server) {
+		srv.Register(ingestv1connect.IngestServiceName)(ingestv1connect.NewIngestServiceHandler(server.New(h.ingester), srv.HandlerOptions()...))
 	})
-	h.addr = ln.Addr().String()
 	return h
 }
 
@@ -112,12 +95,7 @@ func (h *harness) connectClient() ingestv1connect.IngestServiceClient {
 
 func (h *harness) grpcConn(t testing.TB) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpc.NewClient(h.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
+	return rpctest.GRPCConn(t, h.addr)
 }
 
 // published counts the records on the topic from the partitions' end offsets,

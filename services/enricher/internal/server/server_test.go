@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -24,7 +22,7 @@ import (
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
 	"github.com/bluestream/bluestream/platform/rpcserver"
-	"github.com/bluestream/bluestream/platform/telemetry"
+	"github.com/bluestream/bluestream/platform/rpcserver/rpctest"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/enricher/internal/mapper"
 	"github.com/bluestream/bluestream/services/enricher/internal/privacy"
@@ -68,24 +66,9 @@ func startOn(t *testing.T, cluster *kafkatest.Cluster, tailOpts ...kgo.Opt) *fix
 		RegistryTopic: topic.RegistryEvents, EnrichedTopic: topic.Enriched,
 		Pseudonyms: pseudo, Policy: privacy.DefaultPolicy(), Now: clock,
 	}
-	tel, err := telemetry.Setup(t.Context(), "enricher-test", telemetry.WithoutGlobals(), telemetry.WithLogOutput(&strings.Builder{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rpc, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rpc.Register(registryv1connect.RegistryServiceName)(registryv1connect.NewRegistryServiceHandler(srv, rpc.HandlerOptions()...))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- rpc.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	f.addr = ln.Addr().String()
+	f.addr = rpctest.Serve(t, rpctest.Telemetry(t, "enricher-test"), func(rpc *rpcserver.Server) {
+		rpc.Register(registryv1connect.RegistryServiceName)(registryv1connect.NewRegistryServiceHandler(srv, rpc.HandlerOptions()...))
+	})
 	return f
 }
 
@@ -125,12 +108,7 @@ func (f *fixture) connect() registryv1connect.RegistryServiceClient {
 
 func (f *fixture) grpc(t *testing.T) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpc.NewClient(f.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
+	return rpctest.GRPCConn(t, f.addr)
 }
 
 // appended replays the registry topic into a fresh projection and returns how

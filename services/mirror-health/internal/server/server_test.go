@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,13 +10,12 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	grpcstatus "google.golang.org/grpc/status"
 
 	mirrorv1 "github.com/bluestream/bluestream/gen/bluestream/mirror/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/mirror/v1/mirrorv1connect"
 	"github.com/bluestream/bluestream/platform/rpcserver"
-	"github.com/bluestream/bluestream/platform/telemetry"
+	"github.com/bluestream/bluestream/platform/rpcserver/rpctest"
 	"github.com/bluestream/bluestream/services/mirror-health/internal/server"
 	"github.com/bluestream/bluestream/services/mirror-health/internal/status"
 )
@@ -64,40 +62,10 @@ func evaluations(t *testing.T) []status.Report {
 
 func start(t *testing.T, hub *server.Hub) string {
 	t.Helper()
-	tel, err := telemetry.Setup(t.Context(), "mirror-health-test", telemetry.WithoutGlobals(), telemetry.WithLogOutput(&strings.Builder{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	impl := server.New(flow, []string{enriched, other}, hub)
-	srv.Register(mirrorv1connect.MirrorHealthServiceName)(mirrorv1connect.NewMirrorHealthServiceHandler(impl, srv.HandlerOptions()...))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+	return rpctest.Serve(t, rpctest.Telemetry(t, "mirror-health-test"), func(srv *rpcserver.Server) {
+		impl := server.New(flow, []string{enriched, other}, hub)
+		srv.Register(mirrorv1connect.MirrorHealthServiceName)(mirrorv1connect.NewMirrorHealthServiceHandler(impl, srv.HandlerOptions()...))
 	})
-	return ln.Addr().String()
-}
-
-func grpcConn(t *testing.T, addr string) *grpc.ClientConn {
-	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
 }
 
 func TestGetReplicationStatus(t *testing.T) {
@@ -105,7 +73,7 @@ func TestGetReplicationStatus(t *testing.T) {
 	hub := server.NewHub()
 	addr := start(t, hub)
 	client := mirrorv1connect.NewMirrorHealthServiceClient(http.DefaultClient, "http://"+addr)
-	conn := grpcConn(t, addr)
+	conn := rpctest.GRPCConn(t, addr)
 
 	t.Run("before_first_evaluation", func(t *testing.T) {
 		_, err := client.GetReplicationStatus(t.Context(), connect.NewRequest(&mirrorv1.GetReplicationStatusRequest{}))
@@ -208,7 +176,7 @@ func TestWatchReplicationStatusStreamsEachEvaluation(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		desc := &grpc.StreamDesc{StreamName: "WatchReplicationStatus", ServerStreams: true}
-		stream, err := grpcConn(t, addr).NewStream(ctx, desc, mirrorv1connect.MirrorHealthServiceWatchReplicationStatusProcedure)
+		stream, err := rpctest.GRPCConn(t, addr).NewStream(ctx, desc, mirrorv1connect.MirrorHealthServiceWatchReplicationStatusProcedure)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,24 +2,19 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"connectrpc.com/connect"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	transformerv1 "github.com/bluestream/bluestream/gen/bluestream/transformer/v1"
 	"github.com/bluestream/bluestream/gen/bluestream/transformer/v1/transformerv1connect"
 	"github.com/bluestream/bluestream/platform/rpcserver"
-	"github.com/bluestream/bluestream/platform/telemetry"
+	"github.com/bluestream/bluestream/platform/rpcserver/rpctest"
 	"github.com/bluestream/bluestream/services/transformer/internal/pipeline"
 	"github.com/bluestream/bluestream/services/transformer/internal/server"
 )
@@ -28,39 +23,9 @@ import (
 // rpcserver, with its validation and tracing interceptors.
 func startServer(t *testing.T, s *server.Server) string {
 	t.Helper()
-	tel, err := telemetry.Setup(t.Context(), "transformer-test", telemetry.WithoutGlobals(), telemetry.WithLogOutput(&strings.Builder{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := rpcserver.New(rpcserver.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Register(transformerv1connect.TransformerServiceName)(transformerv1connect.NewTransformerServiceHandler(s, srv.HandlerOptions()...))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+	return rpctest.Serve(t, rpctest.Telemetry(t, "transformer-test"), func(srv *rpcserver.Server) {
+		srv.Register(transformerv1connect.TransformerServiceName)(transformerv1connect.NewTransformerServiceHandler(s, srv.HandlerOptions()...))
 	})
-	return ln.Addr().String()
-}
-
-func grpcConn(t *testing.T, addr string) *grpc.ClientConn {
-	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return conn
 }
 
 func mustHex(t *testing.T, s string) []byte {
@@ -87,7 +52,7 @@ func callers(addr string) map[string]caller {
 		},
 		"grpc_client": func(t *testing.T, req *transformerv1.DecodeRequest) (*transformerv1.DecodeResponse, codes.Code, string) {
 			var res transformerv1.DecodeResponse
-			err := grpcConn(t, addr).Invoke(t.Context(), transformerv1connect.TransformerServiceDecodeProcedure, req, &res)
+			err := rpctest.GRPCConn(t, addr).Invoke(t.Context(), transformerv1connect.TransformerServiceDecodeProcedure, req, &res)
 			if err != nil {
 				st := status.Convert(err)
 				return nil, st.Code(), st.Message()
@@ -161,7 +126,7 @@ func TestListDecodersAndReloadWithoutPlugins(t *testing.T) {
 	}
 
 	var lres transformerv1.ListDecodersResponse
-	if err := grpcConn(t, addr).Invoke(t.Context(), transformerv1connect.TransformerServiceListDecodersProcedure, &transformerv1.ListDecodersRequest{}, &lres); err != nil {
+	if err := rpctest.GRPCConn(t, addr).Invoke(t.Context(), transformerv1connect.TransformerServiceListDecodersProcedure, &transformerv1.ListDecodersRequest{}, &lres); err != nil {
 		t.Fatal(err)
 	}
 	if len(lres.GetDecoders()) != len(res.Msg.GetDecoders()) {
