@@ -1,6 +1,7 @@
 package azfunc
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,24 +31,19 @@ type Handler struct {
 // does not commit its offsets); 400 when the request is not an invocation
 // of this trigger.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	raw, err := bindingData(r, h.Binding)
-	if err != nil {
-		fail(w, r, h.Logger, http.StatusBadRequest, err)
-		return
-	}
-	evs, err := events(raw)
-	if err != nil {
-		fail(w, r, h.Logger, http.StatusBadRequest, err)
-		return
-	}
+	serve(w, r, h.Logger, h.Binding, events, h.process)
+}
+
+// process hands the events to the core as one batch whose poison records
+// it must dead-letter, and logs each of those.
+func (h *Handler) process(ctx context.Context, evs []Event) ([]string, any, error) {
 	recs := make([]*kgo.Record, len(evs))
 	for i, ev := range evs {
 		recs[i] = ev.record()
 	}
-	res, err := h.Core.Process(r.Context(), serverless.Batch{Records: recs, DeadLetter: true})
+	res, err := h.Core.Process(ctx, serverless.Batch{Records: recs, DeadLetter: true})
 	if err != nil {
-		fail(w, r, h.Logger, http.StatusInternalServerError, err)
-		return
+		return nil, nil, err
 	}
 	logs := make([]string, 0, len(res.Poison)+1)
 	for _, p := range res.Poison {
@@ -56,12 +52,37 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			verb = "already dead-lettered"
 		}
 		logs = append(logs, fmt.Sprintf("%s %s[%d]@%d: %v", verb, p.Record.Topic, p.Record.Partition, p.Record.Offset, p.Err))
-		h.Logger.WarnContext(r.Context(), "poison record", "topic", p.Record.Topic, "partition", p.Record.Partition,
+		h.Logger.WarnContext(ctx, "poison record", "topic", p.Record.Topic, "partition", p.Record.Partition,
 			"offset", p.Record.Offset, "redelivered", p.Redelivered, "err", p.Err)
 	}
 	logs = append(logs, res.Summary.String())
-	h.Logger.InfoContext(r.Context(), "batch done", "summary", res.Summary)
-	writeJSON(w, http.StatusOK, Response{Outputs: map[string]any{}, Logs: logs, ReturnValue: res.Summary})
+	h.Logger.InfoContext(ctx, "batch done", "summary", res.Summary)
+	return logs, res.Summary, nil
+}
+
+// serve answers one invocation of the trigger named binding, whatever its
+// kind: read parses the trigger's data and run does the work. It answers
+// 400 when the request is not such an invocation (no data under binding,
+// or data read cannot parse), 500 when run fails, else 200 with run's logs
+// and return value.
+func serve[T any](w http.ResponseWriter, r *http.Request, log *slog.Logger, binding string,
+	read func(json.RawMessage) (T, error), run func(context.Context, T) (logs []string, ret any, err error)) {
+	raw, err := bindingData(r, binding)
+	if err != nil {
+		fail(w, r, log, http.StatusBadRequest, err)
+		return
+	}
+	data, err := read(raw)
+	if err != nil {
+		fail(w, r, log, http.StatusBadRequest, err)
+		return
+	}
+	logs, ret, err := run(r.Context(), data)
+	if err != nil {
+		fail(w, r, log, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Response{Outputs: map[string]any{}, Logs: logs, ReturnValue: ret})
 }
 
 // bindingData reads an invocation request and returns the trigger's data

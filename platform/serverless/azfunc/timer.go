@@ -1,6 +1,7 @@
 package azfunc
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -36,21 +37,24 @@ type TimerHandler struct {
 // ServeHTTP implements http.Handler: 200 with the tick's Summary as the
 // ReturnValue, 500 when the tick failed (the next occurrence tries again).
 func (h *TimerHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	raw, err := bindingData(r, h.Binding)
-	if err != nil {
-		fail(w, r, h.Logger, http.StatusBadRequest, err)
-		return
-	}
+	serve(w, r, h.Logger, h.Binding, readTimer, h.tick)
+}
+
+// readTimer reads a timer trigger's data.
+func readTimer(raw json.RawMessage) (Timer, error) {
 	var timer Timer
 	if err := json.Unmarshal(unquote(raw), &timer); err != nil {
-		fail(w, r, h.Logger, http.StatusBadRequest, fmt.Errorf("reading timer data: %w", err))
-		return
+		return Timer{}, fmt.Errorf("reading timer data: %w", err)
 	}
-	sum, err := h.Ticker.Tick(r.Context())
+	return timer, nil
+}
+
+// tick ticks the core once.
+func (h *TimerHandler) tick(ctx context.Context, timer Timer) ([]string, any, error) {
+	sum, err := h.Ticker.Tick(ctx)
 	if err != nil {
-		fail(w, r, h.Logger, http.StatusInternalServerError, err)
-		return
+		return nil, nil, err
 	}
-	h.Logger.InfoContext(r.Context(), "tick done", "past_due", timer.IsPastDue, "summary", sum)
-	writeJSON(w, http.StatusOK, Response{Outputs: map[string]any{}, Logs: []string{sum.String()}, ReturnValue: sum})
+	h.Logger.InfoContext(ctx, "tick done", "past_due", timer.IsPastDue, "summary", sum)
+	return []string{sum.String()}, sum, nil
 }
