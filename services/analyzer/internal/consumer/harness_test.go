@@ -13,9 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
-	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/kafkatest"
 	"github.com/bluestream/bluestream/platform/telemetry"
@@ -162,22 +160,4 @@ func dump(t *testing.T, e *analyze.Engine) string {
 		t.Fatal(err)
 	}
 	return b.String()
-}
-
-// reading is a valid ReadingEnriched from a placed gateway.
-func reading(device, zone string, cat blev1.SubjectCategory, at time.Time, ms ...*blev1.Measurement) *blev1.ReadingEnriched {
-	return &blev1.ReadingEnriched{
-		DevicePseudonym: device,
-		ReceivedAt:      timestamppb.New(at),
-		EnrichedAt:      timestamppb.New(at.Add(50 * time.Millisecond)),
-		Place:           &blev1.Place{Site: "ber", Building: "b1", Floor: "1", Zone: zone},
-		Receivers:       []*blev1.Receiver{{GatewayId: "gw-" + zone, Rssi: -60}},
-		Measurements:    ms,
-		DataProtection: &blev1.DataProtection{SubjectCategory: cat, LegalBasis: blev1.LegalBasis_LEGAL_BASIS_LEGITIMATE_INTEREST,
-			RetentionDays: 30},
-	}
-}
-
-func measure(q string, v float64, unit string) *blev1.Measurement {
-	return &blev1.Measurement{Quantity: q, Value: v, Unit: unit}
 }

@@ -10,6 +10,7 @@ import (
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/pipelinemetrics"
 	"github.com/bluestream/bluestream/platform/pipelinemetrics/pipelinemetricstest"
+	"github.com/bluestream/bluestream/services/analyzer/internal/enriched/enrichedtest"
 )
 
 // TestPipelineMetrics_count_committed_records_once_and_age_readings_since_receipt:
@@ -23,7 +24,7 @@ func TestPipelineMetrics_count_committed_records_once_and_age_readings_since_rec
 	now := t0.Add(time.Hour)
 	sensor := func(id string, age time.Duration) *kgo.Record {
 		at := now.Add(-age)
-		return e.event(id, reading(id, "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at, measure("temperature", 21, "Cel")), at)
+		return e.event(id, enrichedtest.Reading(id, "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at, enrichedtest.Measure("temperature", 21, "Cel")), at)
 	}
 	bad := sensor("sensor-9", time.Second)
 	bad.Value = []byte{0xff, 0xff, 0xff} // dead-lettered, never applied

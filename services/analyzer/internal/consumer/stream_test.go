@@ -8,6 +8,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
+	"github.com/bluestream/bluestream/services/analyzer/internal/enriched/enrichedtest"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -28,20 +29,20 @@ func (e *env) site(fromStep, toStep int) (last time.Time) {
 			if s == 0 {
 				battery = max(90-float64(step), 3) // crosses 15 % at step 76
 			}
-			recs = append(recs, e.event(id, reading(id, zones[s%2], blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at,
-				measure("temperature", temp, "Cel"), measure("battery", battery, "%")), at))
+			recs = append(recs, e.event(id, enrichedtest.Reading(id, zones[s%2], blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at,
+				enrichedtest.Measure("temperature", temp, "Cel"), enrichedtest.Measure("battery", battery, "%")), at))
 		}
 		for v := range 3 {
 			id := fmt.Sprintf("visitor-%d", v)
-			recs = append(recs, e.event(id, reading(id, zones[(step/10+v)%2], blev1.SubjectCategory_SUBJECT_CATEGORY_VISITOR, at), at))
+			recs = append(recs, e.event(id, enrichedtest.Reading(id, zones[(step/10+v)%2], blev1.SubjectCategory_SUBJECT_CATEGORY_VISITOR, at), at))
 		}
-		recs = append(recs, e.event("badge-1", reading("badge-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE, at), at))
+		recs = append(recs, e.event("badge-1", enrichedtest.Reading("badge-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE, at), at))
 		if step == 50 {
 			erase := &blev1.SubjectErased{DevicePseudonyms: []string{"visitor-2"}, ErasedAt: timestamppb.New(at), RequestId: "req-1"}
 			recs = append(recs, e.event("visitor-2", erase, at))
 		}
 		if step == 20 {
-			bad := e.event("sensor-1", reading("sensor-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at), at)
+			bad := e.event("sensor-1", enrichedtest.Reading("sensor-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at), at)
 			bad.Value = []byte{0xff, 0xff, 0xff} // not Protobuf
 			recs = append(recs, bad)
 			alien := e.event("sensor-2", &blev1.Place{Site: "x"}, at) // a type the topic does not carry

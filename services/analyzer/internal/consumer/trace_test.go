@@ -9,6 +9,7 @@ import (
 
 	blev1 "github.com/bluestream/bluestream/gen/bluestream/ble/v1"
 	"github.com/bluestream/bluestream/platform/telemetry"
+	"github.com/bluestream/bluestream/services/analyzer/internal/enriched/enrichedtest"
 )
 
 // TestApplyContinuesTheRecordsTrace: the analyzer is the last service an
@@ -25,7 +26,7 @@ func TestApplyContinuesTheRecordsTrace(t *testing.T) {
 	e.tel = tel
 
 	ctx, enrich := tel.Tracer("test").Start(t.Context(), "enrich")
-	rec := e.event("sensor-1", reading("sensor-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, t0, measure("temperature", 21.5, "Cel")), t0)
+	rec := e.event("sensor-1", enrichedtest.Reading("sensor-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, t0, enrichedtest.Measure("temperature", 21.5, "Cel")), t0)
 	rec.Context = ctx
 	e.produce(rec)
 	enrich.End()

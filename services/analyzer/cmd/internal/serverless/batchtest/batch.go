@@ -14,6 +14,7 @@ import (
 	"github.com/bluestream/bluestream/platform/eventbus"
 	"github.com/bluestream/bluestream/platform/topic"
 	"github.com/bluestream/bluestream/services/analyzer/internal/analyze"
+	"github.com/bluestream/bluestream/services/analyzer/internal/enriched/enrichedtest"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store"
 	"github.com/bluestream/bluestream/services/analyzer/internal/store/pgstore"
 )
@@ -58,17 +59,17 @@ func Enriched(t testing.TB, first int64) []*kgo.Record {
 	}
 	for step := range 12 {
 		at := T0.Add(time.Duration(step) * 30 * time.Second)
-		add("sensor-0", reading("sensor-0", "lobby", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at,
-			measure("temperature", 21+float64(step)/10, "Cel"), measure("battery", 20-float64(step), "%")), at)
-		add("sensor-1", reading("sensor-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at,
-			measure("battery", 80, "%")), at)
+		add("sensor-0", enrichedtest.Reading("sensor-0", "lobby", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at,
+			enrichedtest.Measure("temperature", 21+float64(step)/10, "Cel"), enrichedtest.Measure("battery", 20-float64(step), "%")), at)
+		add("sensor-1", enrichedtest.Reading("sensor-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_SENSOR, at,
+			enrichedtest.Measure("battery", 80, "%")), at)
 		if step < 8 {
-			add("visitor-0", reading("visitor-0", "lobby", blev1.SubjectCategory_SUBJECT_CATEGORY_VISITOR, at), at)
+			add("visitor-0", enrichedtest.Reading("visitor-0", "lobby", blev1.SubjectCategory_SUBJECT_CATEGORY_VISITOR, at), at)
 		} else if step == 8 {
 			add("visitor-0", &blev1.SubjectErased{DevicePseudonyms: []string{"visitor-0"}, ErasedAt: timestamppb.New(at), RequestId: "req-1"}, at)
-			add("badge-1", reading("badge-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE, at), at)
+			add("badge-1", enrichedtest.Reading("badge-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE, at), at)
 		} else {
-			add("badge-1", reading("badge-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE, at), at)
+			add("badge-1", enrichedtest.Reading("badge-1", "lab", blev1.SubjectCategory_SUBJECT_CATEGORY_EMPLOYEE, at), at)
 		}
 	}
 	if len(out) != Size {
@@ -95,23 +96,6 @@ func Poison(offset int64) *kgo.Record {
 			{Key: "traceparent", Value: []byte(Traceparent)},
 		},
 	}
-}
-
-func reading(device, zone string, cat blev1.SubjectCategory, at time.Time, ms ...*blev1.Measurement) *blev1.ReadingEnriched {
-	return &blev1.ReadingEnriched{
-		DevicePseudonym: device,
-		ReceivedAt:      timestamppb.New(at),
-		EnrichedAt:      timestamppb.New(at.Add(50 * time.Millisecond)),
-		Place:           &blev1.Place{Site: "ber", Building: "b1", Floor: "1", Zone: zone},
-		Receivers:       []*blev1.Receiver{{GatewayId: "gw-" + zone, Rssi: -60}},
-		Measurements:    ms,
-		DataProtection: &blev1.DataProtection{SubjectCategory: cat, LegalBasis: blev1.LegalBasis_LEGAL_BASIS_LEGITIMATE_INTEREST,
-			RetentionDays: 30},
-	}
-}
-
-func measure(q string, v float64, unit string) *blev1.Measurement {
-	return &blev1.Measurement{Quantity: q, Value: v, Unit: unit}
 }
 
 // State opens the engine on the PostgreSQL store at dsn, as the next
